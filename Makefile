@@ -1,0 +1,45 @@
+# flash-new: every target sets up .venv first (idempotent), from this repository's files only.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DEMO := demo
+
+.PHONY: install demo test test-slow examples bench release-template lint clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip>=23" "setuptools<81" wheel
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[flash,test]"
+	touch $(STAMP)
+
+# Scaffold `myclf` into a fresh demo project, then run its generated tests and its example.
+demo: install
+	rm -rf $(DEMO) && mkdir -p $(DEMO)/src/demo_tasks && touch $(DEMO)/src/demo_tasks/__init__.py
+	git -C $(DEMO) init -q
+	$(BIN)/flash-new task myclf --dest $(DEMO) --defaults
+	cd $(DEMO) && PYTHONPATH=src ../$(BIN)/python -m pytest -q -p no:cacheprovider -W ignore tests/myclf/classification
+	cd $(DEMO) && PYTHONPATH=src ../$(BIN)/python examples/myclf/myclf_classification.py 2>/dev/null | grep -E "^val_"
+
+test: install
+	$(BIN)/python -m pytest -q
+
+test-slow: install
+	$(BIN)/python -m pytest -q -m slow
+
+examples: install
+	$(BIN)/python -m scaffold.examples
+
+bench: install
+	$(BIN)/python benchmarks/run.py
+
+release-template: install
+	$(BIN)/python -m scaffold.release
+
+lint: install
+	$(BIN)/ruff check scaffold tests benchmarks && $(BIN)/ruff format --check scaffold tests benchmarks
+
+clean:
+	rm -rf $(VENV) $(DEMO) build dist *.egg-info

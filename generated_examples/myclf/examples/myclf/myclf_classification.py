@@ -1,0 +1,39 @@
+"""Train the MyclfClassifier on scikit-learn's iris data set, predict a few examples, save a checkpoint."""
+
+import flash
+from sklearn import datasets
+from sklearn.utils import Bunch
+
+from flash.myclf.classification import MyclfData, MyclfClassifier
+
+# 1. Load the data and create the DataModule
+bunch = datasets.load_iris()
+datamodule = MyclfData.from_sklearn(
+    train_bunch=bunch,
+    val_split=0.1,
+    batch_size=4,
+)
+
+# 2. Build the task
+model = MyclfClassifier(
+    num_features=datamodule.num_features,
+    num_classes=datamodule.num_classes,
+    learning_rate=0.01,
+)
+
+# 3. Create the trainer (CPU, GPUs or TPUs, whatever is there) and train the model
+trainer = flash.Trainer(max_epochs=10, accelerator="auto", devices="auto")
+trainer.fit(model, datamodule=datamodule)
+for name, value in trainer.validate(model, datamodule=datamodule)[0].items():
+    print(f"{name}: {value:.3f}")
+
+# 4. Predict a few examples
+datamodule = MyclfData.from_sklearn(
+    predict_bunch=Bunch(data=bunch.data[:5]),
+    batch_size=4,
+)
+predictions = trainer.predict(model, datamodule=datamodule, output="classes")
+print(predictions)
+
+# 5. Save the model
+trainer.save_checkpoint("myclf_classification_model.pt")

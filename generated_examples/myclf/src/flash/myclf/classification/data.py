@@ -1,0 +1,212 @@
+"""Data for the MyclfClassifier task: its ``Input`` classes, ``InputTransform`` and ``DataModule``."""
+
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Type
+
+import numpy as np
+import torch
+from flash.core.data.base_viz import BaseVisualization
+from flash.core.data.callback import BaseDataFetcher
+from flash.core.data.data_module import DataModule
+from flash.core.data.io.classification_input import ClassificationInputMixin
+from flash.core.data.io.input import DataKeys, Input
+from flash.core.data.io.input_transform import InputTransform
+from flash.core.data.utilities.classification import TargetFormatter
+from flash.core.data.utilities.samples import to_samples
+from flash.core.utilities.imports import _SKLEARN_AVAILABLE
+from flash.core.utilities.stages import RunningStage
+from flash.core.utilities.types import INPUT_TRANSFORM_TYPE
+
+if _SKLEARN_AVAILABLE:
+    from sklearn.utils import Bunch
+else:
+    Bunch = object
+
+
+class MyclfNumpyClassificationInput(Input, ClassificationInputMixin):
+    """Loads a ``(num_examples, num_features)`` numpy array and its targets; every other input builds on it."""
+
+    num_features: int
+
+    def load_data(
+        self,
+        examples: Sequence[np.ndarray],
+        targets: Optional[Sequence[Any]] = None,
+        target_formatter: Optional[TargetFormatter] = None,
+    ) -> Sequence[Dict[str, Any]]:
+        """Record ``num_features``, learn the target format (the classes) and make one sample per row.
+
+        Args:
+            examples: The features, one row per example.
+            targets: The targets, one per example, or ``None`` when predicting.
+            target_formatter: Formats the targets; the validation and test inputs reuse the train input's.
+        """
+        if not self.predicting and isinstance(examples, np.ndarray):
+            self.num_features = examples.shape[1]
+        if targets is not None:
+            self.load_target_metadata(targets, target_formatter=target_formatter)
+        return to_samples(examples, targets)
+
+    def load_sample(self, sample: Dict[str, Any]) -> Any:
+        """Map the sample's target to a class index with the formatter learnt in ``load_data``."""
+        if DataKeys.TARGET in sample:
+            sample[DataKeys.TARGET] = self.format_target(sample[DataKeys.TARGET])
+        return sample
+
+
+class MyclfSKLearnClassificationInput(MyclfNumpyClassificationInput):
+    """Loads a scikit-learn ``Bunch``: its ``data`` are the features, its ``target`` the targets."""
+
+    def load_data(
+        self,
+        data: Bunch,
+        target_formatter: Optional[TargetFormatter] = None,
+    ) -> Sequence[Dict[str, Any]]:
+        """Unpack the ``Bunch`` and load its arrays as the numpy input does."""
+        return super().load_data(data.data, data.target, target_formatter=target_formatter)
+
+    def predict_load_data(self, data: Bunch) -> Sequence[Dict[str, Any]]:
+        """Leave the targets out when predicting: a deployed model never sees them."""
+        return super().load_data(data.data)
+
+
+class MyclfInputTransform(InputTransform):
+    """Turns every sample into tensors: float features and integer class targets."""
+
+    @staticmethod
+    def to_tensor(sample: Dict[str, Any]) -> Dict[str, Any]:
+        """Convert one sample; static so that it can be used outside a transform too."""
+        sample[DataKeys.INPUT] = torch.as_tensor(sample[DataKeys.INPUT]).float()
+        if DataKeys.TARGET in sample:
+            sample[DataKeys.TARGET] = torch.as_tensor(sample[DataKeys.TARGET]).long()
+        return sample
+
+    def per_sample_transform(self) -> Callable:
+        """Apply ``to_tensor`` to each sample at every stage."""
+        return self.to_tensor
+
+
+class MyclfData(DataModule):
+    """The ``DataModule`` of the MyclfClassifier task: one ``from_*`` constructor per data source.
+
+    ``input_transform_cls`` names the transform used when a constructor is given none.
+    """
+
+    input_transform_cls = MyclfInputTransform
+
+    @classmethod
+    def from_numpy(
+        cls,
+        train_data: Optional[Sequence[np.ndarray]] = None,
+        train_targets: Optional[Sequence[Any]] = None,
+        val_data: Optional[Sequence[np.ndarray]] = None,
+        val_targets: Optional[Sequence[Any]] = None,
+        test_data: Optional[Sequence[np.ndarray]] = None,
+        test_targets: Optional[Sequence[Any]] = None,
+        predict_data: Optional[Sequence[np.ndarray]] = None,
+        input_cls: Type[Input] = MyclfNumpyClassificationInput,
+        transform: INPUT_TRANSFORM_TYPE = MyclfInputTransform,
+        transform_kwargs: Optional[Dict] = None,
+        **data_module_kwargs: Any,
+    ) -> "MyclfData":
+        """Create the ``MyclfData`` from numpy arrays of features and sequences of targets.
+
+        Args:
+            train_data: The train features, one row per example.
+            train_targets: The train targets.
+            val_data: The validation features.
+            val_targets: The validation targets.
+            test_data: The test features.
+            test_targets: The test targets.
+            predict_data: The features to predict on.
+            input_cls: The ``Input`` class that loads each stage's data.
+            transform: The ``InputTransform`` applied to the samples.
+            transform_kwargs: Keyword arguments for the transform's constructor.
+            data_module_kwargs: Keyword arguments for the ``DataModule`` (``batch_size``, ``val_split``, ...).
+        """
+        train_input = input_cls(RunningStage.TRAINING, train_data, train_targets)
+        target_formatter = getattr(train_input, "target_formatter", None)
+
+        return cls(
+            train_input,
+            input_cls(RunningStage.VALIDATING, val_data, val_targets, target_formatter=target_formatter),
+            input_cls(RunningStage.TESTING, test_data, test_targets, target_formatter=target_formatter),
+            input_cls(RunningStage.PREDICTING, predict_data),
+            transform=transform,
+            transform_kwargs=transform_kwargs,
+            **data_module_kwargs,
+        )
+
+    @classmethod
+    def from_sklearn(
+        cls,
+        train_bunch: Optional[Bunch] = None,
+        val_bunch: Optional[Bunch] = None,
+        test_bunch: Optional[Bunch] = None,
+        predict_bunch: Optional[Bunch] = None,
+        input_cls: Type[Input] = MyclfSKLearnClassificationInput,
+        transform: INPUT_TRANSFORM_TYPE = MyclfInputTransform,
+        transform_kwargs: Optional[Dict] = None,
+        **data_module_kwargs: Any,
+    ) -> "MyclfData":
+        """Create the ``MyclfData`` from scikit-learn ``Bunch`` objects (what ``sklearn.datasets`` returns).
+
+        Args:
+            train_bunch: The train data.
+            val_bunch: The validation data.
+            test_bunch: The test data.
+            predict_bunch: The data to predict on; its targets are ignored.
+            input_cls: The ``Input`` class that loads each stage's data.
+            transform: The ``InputTransform`` applied to the samples.
+            transform_kwargs: Keyword arguments for the transform's constructor.
+            data_module_kwargs: Keyword arguments for the ``DataModule`` (``batch_size``, ``val_split``, ...).
+        """
+        train_input = input_cls(RunningStage.TRAINING, train_bunch)
+        target_formatter = getattr(train_input, "target_formatter", None)
+
+        return cls(
+            train_input,
+            input_cls(RunningStage.VALIDATING, val_bunch, target_formatter=target_formatter),
+            input_cls(RunningStage.TESTING, test_bunch, target_formatter=target_formatter),
+            input_cls(RunningStage.PREDICTING, predict_bunch),
+            transform=transform,
+            transform_kwargs=transform_kwargs,
+            **data_module_kwargs,
+        )
+
+    @property
+    def num_features(self) -> Optional[int]:
+        """The number of features, read from the first dataset that knows it."""
+        for dataset in (self.train_dataset, self.val_dataset, self.test_dataset):
+            num_features = getattr(dataset, "num_features", None)
+            if num_features:
+                return num_features
+        return None
+
+    @staticmethod
+    def configure_data_fetcher(*args: Any, **kwargs: Any) -> BaseDataFetcher:
+        """Hook the task's visualization in: ``show_*`` calls on the data module go through it."""
+        return MyclfVisualization(*args, **kwargs)
+
+
+class MyclfVisualization(BaseVisualization):
+    """Prints the samples at each stage of loading; override these hooks to draw them instead."""
+
+    def show_load_sample(
+        self,
+        samples: List[Any],
+        running_stage: RunningStage,
+        limit_nb_samples: Optional[int] = None,
+        figsize: Tuple[int, int] = (6.4, 4.8),
+    ):
+        """Show the samples as ``load_sample`` returned them."""
+        print(samples)
+
+    def show_per_sample_transform(
+        self,
+        samples: List[Any],
+        running_stage: RunningStage,
+        limit_nb_samples: Optional[int] = None,
+        figsize: Tuple[int, int] = (6.4, 4.8),
+    ):
+        """Show the samples after the ``per_sample_transform``."""
+        print(samples)

@@ -1,0 +1,23 @@
+"""The ``InputTransform`` of the MyregRegressor task, in a module of its own."""
+
+from typing import Any, Callable, Dict
+
+import torch
+from flash.core.data.io.input import DataKeys
+from flash.core.data.io.input_transform import InputTransform
+
+
+class MyregInputTransform(InputTransform):
+    """Turns every sample into tensors: float features and float targets."""
+
+    @staticmethod
+    def to_tensor(sample: Dict[str, Any]) -> Dict[str, Any]:
+        """Convert one sample; static so that it can be used outside a transform too."""
+        sample[DataKeys.INPUT] = torch.as_tensor(sample[DataKeys.INPUT]).float()
+        if DataKeys.TARGET in sample:
+            sample[DataKeys.TARGET] = torch.as_tensor(sample[DataKeys.TARGET]).float()
+        return sample
+
+    def per_sample_transform(self) -> Callable:
+        """Apply ``to_tensor`` to each sample at every stage."""
+        return self.to_tensor

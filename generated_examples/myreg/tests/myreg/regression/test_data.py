@@ -1,0 +1,131 @@
+"""Tests of the MyregData: one ``test_from_*`` per data source."""
+
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+from flash.core.data.data_module import DataModule
+from flash.core.data.io.input import DataKeys
+from flash.core.utilities.imports import _PANDAS_AVAILABLE, _SKLEARN_AVAILABLE
+
+from flash.myreg.regression.data import MyregData
+
+if _SKLEARN_AVAILABLE:
+    from sklearn.utils import Bunch
+
+NUM_FEATURES = 4
+
+
+def _examples(num_examples: int = 12):
+    """Random features, with targets that cover every class (real values, for regression)."""
+    features = np.random.rand(num_examples, NUM_FEATURES).astype(np.float32)
+    targets = np.random.rand(num_examples).astype(np.float32)
+    return features, targets
+
+
+def _frame(features: np.ndarray, targets: np.ndarray) -> pd.DataFrame:
+    """The examples as a ``DataFrame`` with columns ``x0 ... x3`` and ``label``."""
+    frame = pd.DataFrame(features, columns=[f"x{i}" for i in range(NUM_FEATURES)])
+    frame["label"] = targets
+    return frame
+
+
+def _check(datamodule: MyregData) -> None:
+    """Every stage yields batches of the expected shape; prediction batches carry no target."""
+    assert datamodule.num_features == NUM_FEATURES
+    for loader in (datamodule.train_dataloader(), datamodule.val_dataloader(), datamodule.test_dataloader()):
+        batch = next(iter(loader))
+        assert batch[DataKeys.INPUT].shape == (2, NUM_FEATURES)
+        assert batch[DataKeys.INPUT].dtype == torch.float32
+        assert batch[DataKeys.TARGET].shape == (2,)
+        assert batch[DataKeys.TARGET].dtype == torch.float32
+    batch = next(iter(datamodule.predict_dataloader()))
+    assert batch[DataKeys.INPUT].shape == (2, NUM_FEATURES)
+    assert DataKeys.TARGET not in batch
+
+
+def test_smoke():
+    """The data module is a Flash ``DataModule`` with the task's transform as its default."""
+    assert issubclass(MyregData, DataModule)
+    assert MyregData.input_transform_cls.__name__ == "MyregInputTransform"
+
+
+def test_from_numpy():
+    """``from_numpy`` loads arrays of features and targets for every stage."""
+    features, targets = _examples()
+    datamodule = MyregData.from_numpy(
+        train_data=features,
+        train_targets=targets,
+        val_data=features,
+        val_targets=targets,
+        test_data=features,
+        test_targets=targets,
+        predict_data=features,
+        batch_size=2,
+    )
+    _check(datamodule)
+
+
+@pytest.mark.skipif(not _SKLEARN_AVAILABLE, reason="scikit-learn isn't installed.")
+def test_from_sklearn():
+    """``from_sklearn`` loads ``Bunch`` objects; the prediction ``Bunch`` may keep its targets, they are dropped."""
+    bunch = Bunch(data=_examples()[0], target=_examples()[1])
+    datamodule = MyregData.from_sklearn(
+        train_bunch=bunch,
+        val_bunch=bunch,
+        test_bunch=bunch,
+        predict_bunch=bunch,
+        batch_size=2,
+    )
+    _check(datamodule)
+
+
+@pytest.mark.skipif(not _PANDAS_AVAILABLE, reason="pandas isn't installed.")
+def test_from_data_frame():
+    """``from_data_frame`` selects the feature and target columns; the prediction frame needs no target column."""
+    frame = _frame(*_examples())
+    datamodule = MyregData.from_data_frame(
+        feature_columns=[f"x{i}" for i in range(NUM_FEATURES)],
+        target_column="label",
+        train_data_frame=frame,
+        val_data_frame=frame,
+        test_data_frame=frame,
+        predict_data_frame=frame.drop(columns="label"),
+        batch_size=2,
+    )
+    _check(datamodule)
+
+
+@pytest.mark.skipif(not _PANDAS_AVAILABLE, reason="pandas isn't installed.")
+def test_from_csv(tmp_path):
+    """``from_csv`` reads files with a header row; the prediction file needs no target column."""
+    frame = _frame(*_examples())
+    train_file, predict_file = tmp_path / "train.csv", tmp_path / "predict.csv"
+    frame.to_csv(train_file, index=False)
+    frame.drop(columns="label").to_csv(predict_file, index=False)
+    datamodule = MyregData.from_csv(
+        feature_columns=[f"x{i}" for i in range(NUM_FEATURES)],
+        target_column="label",
+        train_file=str(train_file),
+        val_file=str(train_file),
+        test_file=str(train_file),
+        predict_file=str(predict_file),
+        batch_size=2,
+    )
+    _check(datamodule)
+
+
+def test_from_tensors():
+    """``from_tensors`` loads a feature tensor and a target tensor for every stage."""
+    features, targets = (torch.from_numpy(array) for array in _examples())
+    datamodule = MyregData.from_tensors(
+        train_data=features,
+        train_targets=targets,
+        val_data=features,
+        val_targets=targets,
+        test_data=features,
+        test_targets=targets,
+        predict_data=features,
+        batch_size=2,
+    )
+    _check(datamodule)

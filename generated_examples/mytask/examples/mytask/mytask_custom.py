@@ -1,0 +1,39 @@
+"""Train the MytaskTask on scikit-learn's iris data set, predict a few examples, save a checkpoint."""
+
+import flash
+from sklearn import datasets
+
+from flash.mytask.custom import MytaskData, MytaskTask
+
+# 1. Load the data and create the DataModule
+features, targets = datasets.load_iris(return_X_y=True)
+datamodule = MytaskData.from_numpy(
+    train_data=features,
+    train_targets=targets,
+    val_split=0.1,
+    batch_size=4,
+)
+
+# 2. Build the task
+model = MytaskTask(
+    num_features=datamodule.num_features,
+    num_classes=datamodule.num_classes,
+    learning_rate=0.01,
+)
+
+# 3. Create the trainer (CPU, GPUs or TPUs, whatever is there) and train the model
+trainer = flash.Trainer(max_epochs=10, accelerator="auto", devices="auto")
+trainer.fit(model, datamodule=datamodule)
+for name, value in trainer.validate(model, datamodule=datamodule)[0].items():
+    print(f"{name}: {value:.3f}")
+
+# 4. Predict a few examples
+datamodule = MytaskData.from_numpy(
+    predict_data=features[:5],
+    batch_size=4,
+)
+predictions = trainer.predict(model, datamodule=datamodule, output="class_index")
+print(predictions)
+
+# 5. Save the model
+trainer.save_checkpoint("mytask_custom_model.pt")

@@ -1,0 +1,269 @@
+"""Data for the MytaskTask task: its ``Input`` classes and ``DataModule``."""
+
+from typing import Any, Dict, List, Optional, Sequence, Tuple, Type
+
+import numpy as np
+import pandas as pd
+from flash.core.data.base_viz import BaseVisualization
+from flash.core.data.callback import BaseDataFetcher
+from flash.core.data.data_module import DataModule
+from flash.core.data.io.classification_input import ClassificationInputMixin
+from flash.core.data.io.input import DataKeys, Input
+from flash.core.data.utilities.classification import TargetFormatter
+from flash.core.data.utilities.samples import to_samples
+from flash.core.utilities.stages import RunningStage
+from flash.core.utilities.types import INPUT_TRANSFORM_TYPE
+from torch import Tensor
+
+from flash.mytask.custom.input_transform import MytaskInputTransform
+
+
+def _columns_to_arrays(
+    data_frame: pd.DataFrame,
+    feature_columns: Sequence[str],
+    target_column: Optional[str],
+    with_targets: bool,
+) -> Tuple[np.ndarray, Optional[np.ndarray]]:
+    """Split a ``DataFrame`` into a float feature array and, when wanted, the target column's values."""
+    examples = data_frame[list(feature_columns)].to_numpy(dtype=np.float32)
+    if not with_targets or target_column is None:
+        return examples, None
+    return examples, data_frame[target_column].to_numpy()
+
+
+class MytaskNumpyCustomInput(Input, ClassificationInputMixin):
+    """Loads a ``(num_examples, num_features)`` numpy array and its targets; every other input builds on it."""
+
+    num_features: int
+
+    def load_data(
+        self,
+        examples: Sequence[np.ndarray],
+        targets: Optional[Sequence[Any]] = None,
+        target_formatter: Optional[TargetFormatter] = None,
+    ) -> Sequence[Dict[str, Any]]:
+        """Record ``num_features``, learn the target format (the classes) and make one sample per row.
+
+        Args:
+            examples: The features, one row per example.
+            targets: The targets, one per example, or ``None`` when predicting.
+            target_formatter: Formats the targets; the validation and test inputs reuse the train input's.
+        """
+        if not self.predicting and isinstance(examples, np.ndarray):
+            self.num_features = examples.shape[1]
+        if targets is not None:
+            self.load_target_metadata(targets, target_formatter=target_formatter)
+        return to_samples(examples, targets)
+
+    def load_sample(self, sample: Dict[str, Any]) -> Any:
+        """Map the sample's target to a class index with the formatter learnt in ``load_data``."""
+        if DataKeys.TARGET in sample:
+            sample[DataKeys.TARGET] = self.format_target(sample[DataKeys.TARGET])
+        return sample
+
+
+class MytaskCSVCustomInput(MytaskNumpyCustomInput):
+    """Loads a CSV file with a header row: the feature columns are the features, the target column the targets."""
+
+    def load_data(
+        self,
+        file: str,
+        feature_columns: Sequence[str],
+        target_column: Optional[str] = None,
+        target_formatter: Optional[TargetFormatter] = None,
+    ) -> Sequence[Dict[str, Any]]:
+        """Read the file, select the columns and load them as the numpy input does."""
+        data_frame = pd.read_csv(file)
+        examples, targets = _columns_to_arrays(data_frame, feature_columns, target_column, not self.predicting)
+        return super().load_data(examples, targets, target_formatter=target_formatter)
+
+
+class MytaskTensorCustomInput(MytaskNumpyCustomInput):
+    """Loads a ``(num_examples, num_features)`` tensor and an optional tensor of targets."""
+
+    def load_data(
+        self,
+        examples: Tensor,
+        targets: Optional[Tensor] = None,
+        target_formatter: Optional[TargetFormatter] = None,
+    ) -> Sequence[Dict[str, Any]]:
+        """Move the tensors to numpy so that the numpy input's handling applies unchanged."""
+        examples = examples.detach().cpu().numpy()
+        if targets is not None:
+            targets = targets.detach().cpu().numpy()
+        return super().load_data(examples, targets, target_formatter=target_formatter)
+
+
+class MytaskData(DataModule):
+    """The ``DataModule`` of the MytaskTask task: one ``from_*`` constructor per data source.
+
+    ``input_transform_cls`` names the transform used when a constructor is given none.
+    """
+
+    input_transform_cls = MytaskInputTransform
+
+    @classmethod
+    def from_numpy(
+        cls,
+        train_data: Optional[Sequence[np.ndarray]] = None,
+        train_targets: Optional[Sequence[Any]] = None,
+        val_data: Optional[Sequence[np.ndarray]] = None,
+        val_targets: Optional[Sequence[Any]] = None,
+        test_data: Optional[Sequence[np.ndarray]] = None,
+        test_targets: Optional[Sequence[Any]] = None,
+        predict_data: Optional[Sequence[np.ndarray]] = None,
+        input_cls: Type[Input] = MytaskNumpyCustomInput,
+        transform: INPUT_TRANSFORM_TYPE = MytaskInputTransform,
+        transform_kwargs: Optional[Dict] = None,
+        **data_module_kwargs: Any,
+    ) -> "MytaskData":
+        """Create the ``MytaskData`` from numpy arrays of features and sequences of targets.
+
+        Args:
+            train_data: The train features, one row per example.
+            train_targets: The train targets.
+            val_data: The validation features.
+            val_targets: The validation targets.
+            test_data: The test features.
+            test_targets: The test targets.
+            predict_data: The features to predict on.
+            input_cls: The ``Input`` class that loads each stage's data.
+            transform: The ``InputTransform`` applied to the samples.
+            transform_kwargs: Keyword arguments for the transform's constructor.
+            data_module_kwargs: Keyword arguments for the ``DataModule`` (``batch_size``, ``val_split``, ...).
+        """
+        train_input = input_cls(RunningStage.TRAINING, train_data, train_targets)
+        target_formatter = getattr(train_input, "target_formatter", None)
+
+        return cls(
+            train_input,
+            input_cls(RunningStage.VALIDATING, val_data, val_targets, target_formatter=target_formatter),
+            input_cls(RunningStage.TESTING, test_data, test_targets, target_formatter=target_formatter),
+            input_cls(RunningStage.PREDICTING, predict_data),
+            transform=transform,
+            transform_kwargs=transform_kwargs,
+            **data_module_kwargs,
+        )
+
+    @classmethod
+    def from_csv(
+        cls,
+        feature_columns: Sequence[str],
+        target_column: Optional[str] = None,
+        train_file: Optional[str] = None,
+        val_file: Optional[str] = None,
+        test_file: Optional[str] = None,
+        predict_file: Optional[str] = None,
+        input_cls: Type[Input] = MytaskCSVCustomInput,
+        transform: INPUT_TRANSFORM_TYPE = MytaskInputTransform,
+        transform_kwargs: Optional[Dict] = None,
+        **data_module_kwargs: Any,
+    ) -> "MytaskData":
+        """Create the ``MytaskData`` from CSV files with a header row.
+
+        Args:
+            feature_columns: The columns holding the features.
+            target_column: The column holding the targets.
+            train_file: The train data.
+            val_file: The validation data.
+            test_file: The test data.
+            predict_file: The data to predict on; the target column is not needed.
+            input_cls: The ``Input`` class that loads each stage's data.
+            transform: The ``InputTransform`` applied to the samples.
+            transform_kwargs: Keyword arguments for the transform's constructor.
+            data_module_kwargs: Keyword arguments for the ``DataModule`` (``batch_size``, ``val_split``, ...).
+        """
+        columns = {"feature_columns": feature_columns, "target_column": target_column}
+        train_input = input_cls(RunningStage.TRAINING, train_file, **columns)
+        target_formatter = getattr(train_input, "target_formatter", None)
+
+        return cls(
+            train_input,
+            input_cls(RunningStage.VALIDATING, val_file, **columns, target_formatter=target_formatter),
+            input_cls(RunningStage.TESTING, test_file, **columns, target_formatter=target_formatter),
+            input_cls(RunningStage.PREDICTING, predict_file, **columns),
+            transform=transform,
+            transform_kwargs=transform_kwargs,
+            **data_module_kwargs,
+        )
+
+    @classmethod
+    def from_tensors(
+        cls,
+        train_data: Optional[Tensor] = None,
+        train_targets: Optional[Tensor] = None,
+        val_data: Optional[Tensor] = None,
+        val_targets: Optional[Tensor] = None,
+        test_data: Optional[Tensor] = None,
+        test_targets: Optional[Tensor] = None,
+        predict_data: Optional[Tensor] = None,
+        input_cls: Type[Input] = MytaskTensorCustomInput,
+        transform: INPUT_TRANSFORM_TYPE = MytaskInputTransform,
+        transform_kwargs: Optional[Dict] = None,
+        **data_module_kwargs: Any,
+    ) -> "MytaskData":
+        """Create the ``MytaskData`` from torch tensors.
+
+        Args:
+            train_data: The train features, shape ``(num_examples, num_features)``.
+            train_targets: The train targets.
+            val_data: The validation features.
+            val_targets: The validation targets.
+            test_data: The test features.
+            test_targets: The test targets.
+            predict_data: The features to predict on.
+            input_cls: The ``Input`` class that loads each stage's data.
+            transform: The ``InputTransform`` applied to the samples.
+            transform_kwargs: Keyword arguments for the transform's constructor.
+            data_module_kwargs: Keyword arguments for the ``DataModule`` (``batch_size``, ``val_split``, ...).
+        """
+        train_input = input_cls(RunningStage.TRAINING, train_data, train_targets)
+        target_formatter = getattr(train_input, "target_formatter", None)
+
+        return cls(
+            train_input,
+            input_cls(RunningStage.VALIDATING, val_data, val_targets, target_formatter=target_formatter),
+            input_cls(RunningStage.TESTING, test_data, test_targets, target_formatter=target_formatter),
+            input_cls(RunningStage.PREDICTING, predict_data),
+            transform=transform,
+            transform_kwargs=transform_kwargs,
+            **data_module_kwargs,
+        )
+
+    @property
+    def num_features(self) -> Optional[int]:
+        """The number of features, read from the first dataset that knows it."""
+        for dataset in (self.train_dataset, self.val_dataset, self.test_dataset):
+            num_features = getattr(dataset, "num_features", None)
+            if num_features:
+                return num_features
+        return None
+
+    @staticmethod
+    def configure_data_fetcher(*args: Any, **kwargs: Any) -> BaseDataFetcher:
+        """Hook the task's visualization in: ``show_*`` calls on the data module go through it."""
+        return MytaskVisualization(*args, **kwargs)
+
+
+class MytaskVisualization(BaseVisualization):
+    """Prints the samples at each stage of loading; override these hooks to draw them instead."""
+
+    def show_load_sample(
+        self,
+        samples: List[Any],
+        running_stage: RunningStage,
+        limit_nb_samples: Optional[int] = None,
+        figsize: Tuple[int, int] = (6.4, 4.8),
+    ):
+        """Show the samples as ``load_sample`` returned them."""
+        print(samples)
+
+    def show_per_sample_transform(
+        self,
+        samples: List[Any],
+        running_stage: RunningStage,
+        limit_nb_samples: Optional[int] = None,
+        figsize: Tuple[int, int] = (6.4, 4.8),
+    ):
+        """Show the samples after the ``per_sample_transform``."""
+        print(samples)

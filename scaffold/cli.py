@@ -1,0 +1,179 @@
+"""The ``flash-new`` command line: parse, call :mod:`scaffold.tasks`, print. Nothing else lives here."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from scaffold import __version__
+from scaffold.errors import FlashNewError
+
+app = typer.Typer(
+    name="flash-new",
+    help="Add a complete, registered and tested task to a Lightning Flash codebase.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+Dest = Annotated[Path, typer.Option("--dest", help="The repository to work in.", show_default=True)]
+Package = Annotated[Optional[str], typer.Option("--package", help="The package of a non-Flash project.")]
+DryRun = Annotated[bool, typer.Option("--dry-run", help="Print the plan; write nothing.")]
+AsJson = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
+Force = Annotated[bool, typer.Option("--force", help="Overwrite conflicting or edited files.")]
+
+
+def _console(stderr: bool = False):
+    from rich.console import Console
+
+    plain = bool(os.environ.get("NO_COLOR")) or not (sys.stderr if stderr else sys.stdout).isatty()
+    return Console(stderr=stderr, no_color=plain, highlight=False, soft_wrap=True, force_terminal=None)
+
+
+def _fail(error: FlashNewError) -> None:
+    message = str(error).replace("\n", " ")
+    print(f"flash-new: error: {message}", file=sys.stderr)
+    raise typer.Exit(error.exit_code)
+
+
+_STYLES = {"create": "green", "modify": "yellow", "delete": "red", "identical": "dim", "conflict": "bold red"}
+
+
+def _print_plan(plan, as_json: bool, dry_run: bool) -> None:
+    if as_json:
+        print(json.dumps({**plan.to_json(), "dry_run": dry_run}, indent=2))
+        return
+    console = _console()
+    for change in plan.changes:
+        style = _STYLES.get(change.action, "")
+        console.print(f"[{style}]{change.action:>10}[/{style}]  {change.path}", markup=True)
+    if dry_run:
+        for change in plan.changes:
+            if change.action == "modify":
+                console.print(change.diff(), markup=False, end="")
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"flash-new {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """Add a complete, registered and tested task to a Lightning Flash codebase."""
+
+
+@app.command()
+def task(
+    name: Annotated[str, typer.Argument(help="The task name, a snake_case identifier.")],
+    data_type: Annotated[Optional[str], typer.Option(help="The data type (default: NAME).")] = None,
+    task_type: Annotated[Optional[str], typer.Option(help="The task type (default: from --kind).")] = None,
+    kind: Annotated[str, typer.Option(help="classification, regression or task.")] = "classification",
+    inputs: Annotated[
+        Optional[list[str]], typer.Option("--inputs", help="Data sources: numpy, sklearn, dataframe, csv, tensor.")
+    ] = None,
+    extras: Annotated[
+        Optional[list[str]],
+        typer.Option(
+            "--extras", help="input-transform-module, output, visualization, output-transform, cli; 'none' for none."
+        ),
+    ] = None,
+    cli: Annotated[bool, typer.Option("--cli", help="Add Flash Zero (same as --extras cli).")] = False,
+    description: Annotated[Optional[str], typer.Option(help="One line describing the task.")] = None,
+    data_class: Annotated[Optional[str], typer.Option(help="The DataModule class name.")] = None,
+    model_class: Annotated[Optional[str], typer.Option(help="The Task class name.")] = None,
+    dest: Dest = Path("."),
+    package: Package = None,
+    defaults: Annotated[bool, typer.Option("--defaults", help="Never ask: take defaults for what is not given.")] = False,
+    dry_run: DryRun = False,
+    as_json: AsJson = False,
+    force: Force = False,
+) -> None:
+    """Generate a task and register it everywhere a contribution touches."""
+    from scaffold import tasks
+    from scaffold.names import TaskOptions
+
+    chosen_extras = None if extras is None else [e for e in extras if e != "none"]
+    if cli:
+        chosen_extras = (chosen_extras if chosen_extras is not None else ["visualization"]) + ["cli"]
+    options = TaskOptions(
+        task_name=name,
+        data_type=data_type,
+        task_type=task_type,
+        kind=kind,
+        description=description,
+        data_class=data_class,
+        model_class=model_class,
+    )
+    if inputs is not None:
+        options.inputs = inputs
+    if chosen_extras is not None:
+        options.extras = chosen_extras
+    interactive = not defaults and not as_json and not dry_run and sys.stdin.isatty() and sys.stdout.isatty()
+    try:
+        plan = tasks.create_task(dest, options, package=package, dry_run=dry_run, force=force, interactive=interactive)
+    except FlashNewError as error:
+        _fail(error)
+    _print_plan(plan, as_json, dry_run)
+    if not dry_run and not as_json:
+        _next_steps(plan)
+
+
+def _next_steps(plan) -> None:
+    created = [c.path for c in plan.changes if c.action == "create"]
+    tests = sorted({str(Path(p).parent) for p in created if p.startswith("tests/") and "/test_" in p})
+    examples = [p for p in created if p.startswith("examples/")]
+    console = _console()
+    console.print("\nNext steps:", style="bold")
+    for folder in tests:
+        console.print(f"  python -m pytest {folder}", markup=False)
+    for example in examples:
+        console.print(f"  python {example}", markup=False)
+
+
+@app.command()
+def remove(
+    name: Annotated[str, typer.Argument(help="The task to remove.")],
+    dest: Dest = Path("."),
+    package: Package = None,
+    dry_run: DryRun = False,
+    as_json: AsJson = False,
+    force: Force = False,
+) -> None:
+    """Delete a task's files and undo exactly its registrations."""
+    from scaffold import tasks
+
+    try:
+        plan = tasks.remove_task(dest, name, package=package, dry_run=dry_run, force=force)
+    except FlashNewError as error:
+        _fail(error)
+    _print_plan(plan, as_json, dry_run)
+
+
+@app.command()
+def rollback(dest: Dest = Path(".")) -> None:
+    """Restore the tree after a flash-new run that was killed before it finished."""
+    from scaffold.plan import rollback as undo
+
+    if not dest.is_dir():
+        _fail(FlashNewError(f"--dest {str(dest)!r} is not a directory: point --dest at your repository"))
+    restored = undo(dest.resolve())
+    print(f"restored {len(restored)} file(s)" if restored else "nothing to roll back")
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

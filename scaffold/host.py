@@ -1,0 +1,79 @@
+"""The repository a task goes into: a Lightning Flash checkout or a team's own package of tasks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from scaffold.errors import UsageError
+
+STATE_DIR = ".flash-new"
+
+
+@dataclass(frozen=True)
+class Host:
+    """Where a task's files go, relative to ``root``.
+
+    ``kind`` is ``"flash"`` for a Lightning Flash source checkout and ``"package"`` for any other project.
+    """
+
+    root: Path
+    kind: str
+    package: str
+    package_dir: str
+
+    @property
+    def is_flash(self) -> bool:
+        return self.kind == "flash"
+
+    @property
+    def state_dir(self) -> Path:
+        return self.root / STATE_DIR
+
+    def answers_file(self, task_name: str) -> str:
+        return f"{STATE_DIR}/{task_name}.yml"
+
+    def path(self, relative: str) -> Path:
+        return self.root / relative
+
+
+def _flash_package_dir(root: Path) -> str | None:
+    for candidate in ("src/flash", "flash"):
+        if (root / candidate / "core" / "model.py").is_file():
+            return candidate
+    return None
+
+
+def _packages_under(folder: Path) -> list[str]:
+    if not folder.is_dir():
+        return []
+    return sorted(p.name for p in folder.iterdir() if (p / "__init__.py").is_file())
+
+
+def detect(root: Path, package: str | None = None) -> Host:
+    """Find out what kind of repository ``root`` is and where its package lives."""
+    if not root.exists():
+        raise UsageError(f"--dest {str(root)!r} does not exist: create it or point --dest at your repository")
+    if not root.is_dir():
+        raise UsageError(f"--dest {str(root)!r} is not a directory: point --dest at your repository")
+    root = root.resolve()
+    flash_dir = _flash_package_dir(root)
+    if flash_dir and package in (None, "flash"):
+        return Host(root, "flash", "flash", flash_dir)
+    if package is not None:
+        for candidate in (f"src/{package}", package):
+            if (root / candidate / "__init__.py").is_file():
+                return Host(root, "package", package, candidate)
+        raise UsageError(
+            f"--package {package!r} has no {package}/__init__.py or src/{package}/__init__.py in {root}: "
+            "create the package or fix the name"
+        )
+    found = _packages_under(root / "src")
+    if len(found) == 1:
+        return Host(root, "package", found[0], f"src/{found[0]}")
+    if not found:
+        raise UsageError(
+            f"{root} is neither a Lightning Flash checkout nor a project with a package under src/: "
+            "pass --package NAME, or --dest pointing at one"
+        )
+    raise UsageError(f"{root} has several packages under src/ ({', '.join(found)}): choose one with --package")

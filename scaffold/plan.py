@@ -1,0 +1,246 @@
+"""Plans of what a run writes, and applying them all-or-nothing.
+
+A :class:`Plan` lists one :class:`Change` per file: created, modified, deleted, identical (left alone) or in
+conflict (the file exists with other content). ``--dry-run`` prints it; a real run applies it through a
+journal: the original bytes of every touched file are saved in ``.flash-new/transaction.json`` before the
+first write, so that an exception, Ctrl-C or SIGTERM restores the tree exactly, and a run killed outright
+leaves the journal for ``flash-new rollback``.
+"""
+
+from __future__ import annotations
+
+import base64
+import difflib
+import json
+import os
+import signal
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from scaffold.errors import ConflictError, UsageError
+from scaffold.host import STATE_DIR
+
+JOURNAL = f"{STATE_DIR}/transaction.json"
+WRITES = ("create", "modify", "delete")
+
+
+@dataclass
+class Change:
+    """One file of a plan. ``before`` is ``None`` for a file that does not exist, ``after`` for a deletion."""
+
+    path: str
+    action: str
+    before: bytes | None
+    after: bytes | None
+
+    def diff(self) -> str:
+        """A unified diff of the change (empty for identical files)."""
+        if self.action == "identical":
+            return ""
+        old = (self.before or b"").decode("utf-8", "replace").splitlines(keepends=True)
+        new = (self.after or b"").decode("utf-8", "replace").splitlines(keepends=True)
+        lines = difflib.unified_diff(old, new, f"a/{self.path}", f"b/{self.path}")
+        return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)
+
+
+@dataclass
+class Plan:
+    """Everything a run will do to the tree under ``root``."""
+
+    root: Path
+    changes: list[Change] = field(default_factory=list)
+
+    def add(self, path: str, after: bytes | None, *, generated: bool, force: bool = False) -> Change:
+        """Plan ``path`` to hold ``after`` (``None``: deleted).
+
+        A generated file that exists with other content is a conflict unless ``force``; a shared file
+        (``generated=False``) is edited on purpose, so it is a modification.
+        """
+        full = self.root / path
+        if full.exists() and not full.is_file():
+            raise UsageError(f"{path} exists and is not a file: move it away and run again")
+        before = full.read_bytes() if full.is_file() else None
+        if after is None:
+            action = "delete" if before is not None else "identical"
+        elif before is None:
+            action = "create"
+        elif before == after:
+            action = "identical"
+        elif generated and not force:
+            action = "conflict"
+        else:
+            action = "modify"
+        for index, existing in enumerate(self.changes):
+            if existing.path == path:
+                self.changes[index] = Change(path, action, existing.before, after)
+                return self.changes[index]
+        change = Change(path, action, before, after)
+        self.changes.append(change)
+        return change
+
+    def current(self, path: str) -> bytes | None:
+        """The bytes ``path`` will hold once the changes planned so far are applied."""
+        for change in self.changes:
+            if change.path == path:
+                return change.after
+        full = self.root / path
+        return full.read_bytes() if full.is_file() else None
+
+    @property
+    def conflicts(self) -> list[Change]:
+        return [c for c in self.changes if c.action == "conflict"]
+
+    @property
+    def writes(self) -> list[Change]:
+        return [c for c in self.changes if c.action in WRITES]
+
+    def check_conflicts(self) -> None:
+        if self.conflicts:
+            paths = ", ".join(c.path for c in self.conflicts)
+            raise ConflictError(
+                f"would overwrite files that exist with other content ({paths}): move them away or pass --force"
+            )
+
+    def to_json(self) -> dict:
+        return {
+            "root": str(self.root),
+            "changes": [{"path": c.path, "action": c.action, "diff": c.diff()} for c in self.changes],
+        }
+
+    def summary(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for change in self.changes:
+            counts[change.action] = counts.get(change.action, 0) + 1
+        return counts
+
+    def apply(self, before_write: Callable[[Change], None] | None = None) -> None:
+        """Write every change, or none: any failure restores the tree as it was."""
+        check_no_journal(self.root)
+        writes = self.writes
+        if not writes:
+            return
+        new_dirs = _missing_dirs(self.root, [c.path for c in writes] + [JOURNAL])
+        journal = {
+            "pid": os.getpid(),
+            "files": {c.path: _b64(c.before) for c in writes},
+            "dirs": [d.as_posix() for d in new_dirs],
+        }
+        with _signals_interrupt():
+            try:
+                (self.root / STATE_DIR).mkdir(exist_ok=True)
+                _write_atomic(self.root / JOURNAL, json.dumps(journal).encode())
+                for change in writes:
+                    if before_write is not None:
+                        before_write(change)
+                    target = self.root / change.path
+                    if change.after is None:
+                        target.unlink()
+                    else:
+                        target.parent.mkdir(parents=True, exist_ok=True)
+                        _write_atomic(target, change.after)
+            except BaseException:
+                if not rollback(self.root) and STATE_DIR in journal["dirs"]:
+                    _remove_empty(self.root / STATE_DIR)
+                raise
+            (self.root / JOURNAL).unlink()
+            self._prune([c.path for c in writes if c.after is None] + [JOURNAL])
+
+    def _prune(self, deleted: list[str]) -> None:
+        """Remove the folders that deletions left empty (the tree had no empty folder there before)."""
+        for path in deleted:
+            for parent in Path(path).parents:
+                if parent == Path("."):
+                    break
+                folder = self.root / parent
+                if folder.is_dir() and not any(folder.iterdir()):
+                    folder.rmdir()
+
+
+def _b64(data: bytes | None) -> str | None:
+    return None if data is None else base64.b64encode(data).decode()
+
+
+def _missing_dirs(root: Path, paths: list[str]) -> list[Path]:
+    missing: set[Path] = set()
+    for path in paths:
+        for parent in Path(path).parents:
+            if parent != Path(".") and not (root / parent).exists():
+                missing.add(parent)
+    return sorted(missing, key=lambda p: len(p.parts), reverse=True)
+
+
+def _write_atomic(target: Path, data: bytes) -> None:
+    staging = target.with_name(f".{target.name}.flash-new-tmp")
+    staging.write_bytes(data)
+    if target.exists():
+        os.chmod(staging, target.stat().st_mode & 0o7777)
+    os.replace(staging, target)
+
+
+def _remove_empty(folder: Path) -> None:
+    try:
+        folder.rmdir()
+    except OSError:
+        pass
+
+
+def check_no_journal(root: Path) -> None:
+    """Refuse to start while an earlier run's journal says it did not finish."""
+    if (root / JOURNAL).exists():
+        raise UsageError(
+            f"an earlier flash-new run in {root} was interrupted before it finished ({JOURNAL} is still there): "
+            "run `flash-new rollback` to restore the tree, then run again"
+        )
+
+
+def rollback(root: Path) -> list[str]:
+    """Restore every file the journal under ``root`` names, remove the folders it created, drop the journal."""
+    journal_path = root / JOURNAL
+    if not journal_path.exists():
+        return []
+    journal = json.loads(journal_path.read_text())
+    with _signals_interrupt(ignore=True):
+        restored = []
+        for path, data in journal["files"].items():
+            target = root / path
+            staging = target.with_name(f".{target.name}.flash-new-tmp")
+            if staging.exists():
+                staging.unlink()
+            if data is None:
+                if target.exists():
+                    target.unlink()
+            else:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                _write_atomic(target, base64.b64decode(data))
+            restored.append(path)
+        journal_path.unlink()
+        for folder in journal["dirs"]:
+            _remove_empty(root / folder)
+    return restored
+
+
+@contextmanager
+def _signals_interrupt(ignore: bool = False) -> Iterator[None]:
+    """Turn SIGTERM into KeyboardInterrupt (or ignore SIGINT and SIGTERM) while the block runs."""
+    try:
+        old = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    except ValueError:  # not the main thread: signals cannot be handled here
+        yield
+        return
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    try:
+        for sig in old:
+            signal.signal(sig, signal.SIG_IGN if ignore else interrupt)
+    except ValueError:
+        yield
+        return
+    try:
+        yield
+    finally:
+        for sig, handler in old.items():
+            signal.signal(sig, handler)

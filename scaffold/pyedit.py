@@ -1,0 +1,154 @@
+"""Edits of Python files located through their syntax tree (libcst), applied as exact line splices.
+
+The tree finds the statement or list element to add after or to remove, with its position; the edit then
+inserts or deletes whole lines at that position. Everything else in the file, formatting and comments
+included, stays byte for byte as it was, so that an insertion can later be undone exactly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+
+class AnchorMissing(Exception):
+    """The file does not have the structure the edit expects."""
+
+
+@dataclass(frozen=True)
+class Span:
+    """Lines ``start`` to ``end`` (1-based, inclusive) of a file."""
+
+    start: int
+    end: int
+
+
+def _parse(text: str, path: str) -> MetadataWrapper:
+    try:
+        return MetadataWrapper(cst.parse_module(text))
+    except cst.ParserSyntaxError as error:
+        raise AnchorMissing(f"{path} is not valid Python ({error.message})") from error
+
+
+def _name(node: cst.BaseExpression | None) -> str:
+    if node is None:
+        return ""
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        return f"{_name(node.value)}.{node.attr.value}"
+    return ""
+
+
+def import_froms(text: str, path: str) -> list[tuple[str, list[str], Span]]:
+    """Every top-level ``from X import a, b`` statement: module, names and lines."""
+    wrapper = _parse(text, path)
+    positions = wrapper.resolve(PositionProvider)
+    found = []
+    for statement in wrapper.module.body:
+        if not isinstance(statement, cst.SimpleStatementLine):
+            continue
+        for small in statement.body:
+            if isinstance(small, cst.ImportFrom) and not isinstance(small.names, cst.ImportStar):
+                names = [alias.evaluated_name for alias in small.names]
+                position = positions[statement]
+                found.append((_name(small.module), names, Span(position.start.line, position.end.line)))
+    return found
+
+
+def list_elements(text: str, path: str, locate) -> tuple[list[tuple[cst.BaseExpression, Span]], Span]:
+    """The elements of the list literal ``locate(module)`` returns, with their lines, and the list's lines."""
+    wrapper = _parse(text, path)
+    positions = wrapper.resolve(PositionProvider)
+    node = locate(wrapper.module)
+    if node is None:
+        raise AnchorMissing(path)
+    position = positions[node]
+    elements = []
+    for element in node.elements:
+        element_position = positions[element]
+        elements.append((element.value, Span(element_position.start.line, element_position.end.line)))
+    return elements, Span(position.start.line, position.end.line)
+
+
+def find_assigned_list(module: cst.Module, target: str) -> cst.List | None:
+    """The list literal assigned to the top-level name ``target``."""
+    for statement in module.body:
+        if isinstance(statement, cst.SimpleStatementLine):
+            for small in statement.body:
+                if isinstance(small, cst.Assign) and isinstance(small.value, cst.List):
+                    if any(_name(t.target) == target for t in small.targets):
+                        return small.value
+    return None
+
+
+def find_parametrize_list(module: cst.Module, function: str) -> cst.List | None:
+    """The list of cases in the ``pytest.mark.parametrize`` decorator of the top-level ``function``."""
+    for statement in module.body:
+        if isinstance(statement, cst.FunctionDef) and statement.name.value == function:
+            for decorator in statement.decorators:
+                call = decorator.decorator
+                if isinstance(call, cst.Call) and _name(call.func) == "pytest.mark.parametrize":
+                    if len(call.args) >= 2 and isinstance(call.args[1].value, cst.List):
+                        return call.args[1].value
+    return None
+
+
+def string_value(node: cst.BaseExpression) -> str | None:
+    if isinstance(node, cst.SimpleString):
+        return node.evaluated_value
+    return None
+
+
+def call_string_args(node: cst.BaseExpression) -> list[str]:
+    """The leading positional string arguments of a call such as ``pytest.param("a", "b", ...)``."""
+    if not isinstance(node, cst.Call):
+        return []
+    values = []
+    for arg in node.args:
+        if arg.keyword is not None:
+            break
+        value = string_value(arg.value)
+        if value is None:
+            break
+        values.append(value)
+    return values
+
+
+def names_used(text: str, path: str) -> set[str]:
+    """Every bare name the module refers to outside its import statements."""
+    module = _parse(text, path).module
+
+    class Collector(cst.CSTVisitor):
+        def __init__(self) -> None:
+            self.names: set[str] = set()
+
+        def visit_Import(self, node: cst.Import) -> bool:
+            return False
+
+        def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
+            return False
+
+        def visit_Name(self, node: cst.Name) -> None:
+            self.names.add(node.value)
+
+    collector = Collector()
+    module.visit(collector)
+    return collector.names
+
+
+def insert_lines(text: str, after_line: int, block: str) -> str:
+    """Insert ``block`` (whole lines) after line ``after_line`` (0: at the top)."""
+    lines = text.splitlines(keepends=True)
+    if lines and not lines[-1].endswith("\n") and after_line >= len(lines):
+        lines[-1] += "\n"
+    return "".join(lines[:after_line]) + block + "".join(lines[after_line:])
+
+
+def remove_lines(text: str, span: Span) -> tuple[str, str]:
+    """Remove lines ``span``; return the new text and the removed lines."""
+    lines = text.splitlines(keepends=True)
+    removed = "".join(lines[span.start - 1 : span.end])
+    return "".join(lines[: span.start - 1]) + "".join(lines[span.end :]), removed

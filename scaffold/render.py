@@ -1,0 +1,69 @@
+"""Rendering a task with copier, into a staging folder, so that nothing touches the repository yet."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from scaffold import template
+from scaffold.errors import UsageError
+
+
+@dataclass
+class Rendered:
+    """What a render produced: file texts by repository-relative path, and the template's full context."""
+
+    files: dict[str, bytes]
+    context: dict
+    version: str
+
+
+def _jsonable(context: dict) -> dict:
+    out = {}
+    for key, value in context.items():
+        if key.startswith("_"):
+            continue
+        try:
+            json.dumps(value)
+        except TypeError:
+            continue
+        out[key] = value
+    return out
+
+
+def render(answers: dict, *, vcs_ref: str | None = None, interactive: bool = False) -> Rendered:
+    """Render the task template with ``answers`` and return the files it produced.
+
+    ``interactive`` lets copier ask, in the terminal, every question ``answers`` leaves open.
+    """
+    import copier
+    from copier.errors import CopierAnswersInterrupt, UserMessageError
+
+    src = template.ensure_installed()
+    ref = vcs_ref or template.latest_version()
+    with tempfile.TemporaryDirectory(prefix="flash-new-") as tmp:
+        out = Path(tmp) / "out"
+        try:
+            worker = copier.run_copy(
+                src,
+                str(out),
+                data=answers,
+                vcs_ref=ref,
+                defaults=not interactive,
+                quiet=True,
+                unsafe=True,
+            )
+        except (CopierAnswersInterrupt, KeyboardInterrupt) as error:
+            raise UsageError("cancelled at a question: nothing was written") from error
+        except (ValueError, UserMessageError) as error:
+            message = str(error).strip().splitlines()[-1] if str(error).strip() else type(error).__name__
+            raise UsageError(f"the template refused an answer ({message}): correct it and run again") from error
+        files = {
+            path.relative_to(out).as_posix(): path.read_bytes()
+            for path in sorted(out.rglob("*"))
+            if path.is_file()
+        }
+        context = _jsonable(worker.answers.combined)
+    return Rendered(files=files, context=context, version=ref)

@@ -1,0 +1,180 @@
+"""The operations on tasks: create, remove, and reading what a repository holds.
+
+Each function works on a destination folder and returns a :class:`~scaffold.plan.Plan`; nothing here prints.
+The CLI (:mod:`scaffold.cli`) is a thin layer over these functions.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from scaffold import register
+from scaffold.errors import ConflictError, UsageError
+from scaffold.host import STATE_DIR, Host, detect
+from scaffold.names import TaskOptions, check_snake
+from scaffold.plan import Plan, check_no_journal
+
+
+@dataclass
+class Task:
+    """A task recorded in a repository: its answers (copier's answers file) and its record."""
+
+    name: str
+    answers: dict
+    record: dict
+
+    @property
+    def version(self) -> str:
+        return str(self.answers.get("_commit", "?"))
+
+    @property
+    def files(self) -> dict[str, str]:
+        return self.record.get("files", {})
+
+    @property
+    def registrations(self) -> list[dict]:
+        return self.record.get("registrations", [])
+
+
+def digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def record_text(version: str, files: dict[str, bytes], context: dict, registrations: list[dict]) -> bytes:
+    """The task's record: the template version, a digest of every generated file, and its registrations."""
+    record = {
+        "template_version": version,
+        "files": {path: digest(data) for path, data in sorted(files.items())},
+        "context": {key: context[key] for key in sorted(context)},
+        "registrations": registrations,
+    }
+    return (json.dumps(record, indent=2, sort_keys=False) + "\n").encode()
+
+
+def load_tasks(host: Host) -> list[Task]:
+    """Every task of the repository, by the answers files under ``.flash-new/``."""
+    tasks = []
+    for answers_file in sorted(host.state_dir.glob("*.yml")):
+        answers = yaml.safe_load(answers_file.read_text()) or {}
+        record_file = host.state_dir / f"{answers_file.stem}.json"
+        record = json.loads(record_file.read_text()) if record_file.is_file() else {}
+        tasks.append(Task(answers_file.stem, answers, record))
+    return tasks
+
+
+def find_task(host: Host, name: str) -> Task:
+    check_snake("task name", name)
+    for task in load_tasks(host):
+        if task.name == name:
+            return task
+    raise UsageError(f"task {name!r} is not in {host.root} (no {STATE_DIR}/{name}.yml): check the name with `flash-new list`")
+
+
+def _check_new(host: Host, options: TaskOptions) -> None:
+    """Refuse a task that would collide with what the repository already has."""
+    name, dt, tt = options.task_name, options.data_type, options.task_type
+    if (host.state_dir / f"{name}.yml").exists():
+        raise UsageError(f"task {name!r} already exists ({STATE_DIR}/{name}.yml): choose another name or remove it first")
+    package = host.path(host.package_dir)
+    if (package / f"{dt}.py").exists():
+        raise UsageError(f"--data-type {dt!r} would shadow the module {host.package_dir}/{dt}.py: choose another data type")
+    if (package / dt / tt).exists() or (package / dt / f"{tt}.py").exists():
+        raise UsageError(
+            f"--task-type {tt!r} would shadow the existing task {host.package}.{dt}.{tt}: choose another name or task type"
+        )
+    for task in load_tasks(host):
+        if task.answers.get("data_type") == dt and task.answers.get("task_type") == tt:
+            raise UsageError(f"task {task.name!r} already lives in {host.package}.{dt}.{tt}: choose another task type")
+
+
+def plan_task(
+    dest: Path,
+    options: TaskOptions,
+    *,
+    package: str | None = None,
+    force: bool = False,
+    interactive: bool = False,
+) -> tuple[Plan, dict]:
+    """Plan the creation of a task: its generated files and its registrations. Nothing is written."""
+    host = detect(Path(dest), package)
+    check_no_journal(host.root)
+    options.validate()
+    _check_new(host, options)
+    answers = {**options.answers(), "package": host.package, "package_dir": host.package_dir}
+    from scaffold.render import render
+
+    rendered = render(answers, interactive=interactive)
+    if interactive:  # the user may have changed any answer at the prompts: check them as flags are checked
+        asked = {key: rendered.context[key] for key in ("task_name", "data_type", "task_type", "kind")}
+        asked_options = TaskOptions(
+            **asked,
+            inputs=list(rendered.context["inputs"]),
+            extras=list(rendered.context["extras"]),
+            description=rendered.context["description"],
+            data_class=rendered.context["data_class"],
+            model_class=rendered.context["model_class"],
+        ).validate()
+        _check_new(host, asked_options)
+    plan = Plan(host.root)
+    for path, data in rendered.files.items():
+        plan.add(path, data, generated=True, force=force)
+    registrations = register.register(host, rendered.context, plan)
+    generated = {p: d for p, d in rendered.files.items() if not p.endswith(".yml") or not p.startswith(STATE_DIR)}
+    name = rendered.context["task_name"]
+    plan.add(
+        register.record_path(name),
+        record_text(rendered.version, generated, rendered.context, registrations),
+        generated=True,
+        force=force,
+    )
+    return plan, rendered.context
+
+
+def create_task(dest: Path, options: TaskOptions, *, dry_run: bool = False, force: bool = False, **kwargs) -> Plan:
+    """Generate and register a task; with ``dry_run`` only plan it. Conflicts stop the run unless ``force``."""
+    plan, _ = plan_task(dest, options, force=force, **kwargs)
+    if not dry_run:
+        plan.check_conflicts()
+        plan.apply()
+    return plan
+
+
+def edited_files(host: Host, task: Task) -> list[str]:
+    """The task's generated files that differ from what was generated (or are gone)."""
+    edited = []
+    for path, expected in task.files.items():
+        full = host.path(path)
+        if not full.is_file() or digest(full.read_bytes()) != expected:
+            edited.append(path)
+    return edited
+
+
+def plan_remove(dest: Path, name: str, *, force: bool = False, package: str | None = None) -> Plan:
+    """Plan the removal of task ``name``: its files, its answers and record, and its registrations undone."""
+    host = detect(Path(dest), package)
+    check_no_journal(host.root)
+    task = find_task(host, name)
+    if not task.record:
+        raise UsageError(f"task {name!r} has no record ({register.record_path(name)}): it cannot be removed exactly")
+    edited = [p for p in edited_files(host, task) if host.path(p).exists()]
+    if edited and not force:
+        raise ConflictError(f"task {name!r} has files edited since generation ({', '.join(edited)}): pass --force to remove them")
+    plan = Plan(host.root)
+    for path in task.files:
+        plan.add(path, None, generated=True)
+    plan.add(host.answers_file(name), None, generated=True)
+    plan.add(register.record_path(name), None, generated=True)
+    register.unregister(host, name, task.registrations, plan)
+    return plan
+
+
+def remove_task(dest: Path, name: str, *, dry_run: bool = False, force: bool = False, **kwargs) -> Plan:
+    plan = plan_remove(dest, name, force=force, **kwargs)
+    if not dry_run:
+        plan.apply()
+    return plan

@@ -1,0 +1,117 @@
+"""Fixtures: isolated homes and git, and the two kinds of host repository a task goes into."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@pytest.fixture(scope="session")
+def home(tmp_path_factory) -> Path:
+    """One home for the whole run: the template bundle is installed there once."""
+    path = tmp_path_factory.mktemp("home")
+    (path / ".gitconfig").write_text("[user]\n\tname = Test\n\temail = test@example.invalid\n[init]\n\tdefaultBranch = main\n")
+    return path
+
+
+@pytest.fixture(autouse=True)
+def isolated(home, monkeypatch):
+    """Every test sees the same temporary home, git identity and copier settings, never the user's."""
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(home / ".gitconfig"))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    monkeypatch.setenv("COPIER_SETTINGS_PATH", str(home / "copier-settings.yml"))
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.delenv("XDG_DATA_HOME", raising=False)
+
+
+def installed_flash() -> Path:
+    import importlib.util
+
+    spec = importlib.util.find_spec("flash")
+    return Path(spec.origin).parent
+
+
+def make_flash_checkout(root: Path) -> Path:
+    """A Lightning Flash checkout: the installed package under ``src/flash`` plus docs, tests and CHANGELOG."""
+    shutil.copytree(FIXTURES / "flash_checkout", root, dirs_exist_ok=True)
+    shutil.copytree(installed_flash(), root / "src" / "flash", ignore=shutil.ignore_patterns("__pycache__"))
+    return root
+
+
+def make_package(root: Path, name: str = "team_tasks") -> Path:
+    """A team's own project with one package under ``src/``, a docs index and a CHANGELOG."""
+    (root / "src" / name).mkdir(parents=True)
+    (root / "src" / name / "__init__.py").write_text('"""Our Flash tasks."""\n')
+    (root / "docs" / "source").mkdir(parents=True)
+    (root / "docs" / "source" / "index.rst").write_text(
+        "Team tasks\n==========\n\n.. toctree::\n   :maxdepth: 1\n   :caption: Guides\n\n   guide\n"
+    )
+    (root / "CHANGELOG.md").write_text("# Changelog\n\n## [Unreleased]\n\n### Added\n\n- The project.\n")
+    return root
+
+
+@pytest.fixture
+def flash_checkout(tmp_path) -> Path:
+    return make_flash_checkout(tmp_path / "lightning-flash")
+
+
+@pytest.fixture
+def package_host(tmp_path) -> Path:
+    return make_package(tmp_path / "team-project")
+
+
+def git(root: Path, *args: str) -> str:
+    return subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, check=True).stdout
+
+
+def git_commit_all(root: Path, message: str = "snapshot") -> None:
+    if not (root / ".git").exists():
+        git(root, "init", "-q")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "--allow-empty", "-m", message)
+
+
+def tree_snapshot(root: Path) -> dict[str, bytes]:
+    """Every file under ``root`` (git internals left out) with its bytes, and every folder."""
+    snapshot = {}
+    for path in sorted(root.rglob("*")):
+        relative = path.relative_to(root).as_posix()
+        if relative.startswith(".git/") or relative == ".git" or "__pycache__" in relative:
+            continue
+        snapshot[relative] = path.read_bytes() if path.is_file() else b"<dir>"
+    return snapshot
+
+
+def flash_new(*args: str, cwd: Path | None = None, env: dict | None = None, timeout: int = 120):
+    """Run the real ``flash-new`` command line in a subprocess."""
+    return subprocess.run(
+        [sys.executable, "-m", "scaffold", *args],
+        cwd=cwd or REPO,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, "PYTHONPATH": str(REPO), **(env or {})},
+        stdin=subprocess.DEVNULL,
+    )
+
+
+def run_pytest(root: Path, *targets: str, extra_path: str = "src", timeout: int = 900):
+    """Run pytest on ``targets`` inside ``root`` in a subprocess, with the host's package importable."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(root / extra_path), str(root)])}
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-rA", "-W", "ignore", *targets],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=env,
+    )
