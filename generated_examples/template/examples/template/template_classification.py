@@ -21,8 +21,9 @@ model = TemplateSKLearnClassifier(
     learning_rate=0.01,
 )
 
-# 3. Create the trainer (CPU, GPUs or TPUs, whatever is there) and train the model
-trainer = flash.Trainer(max_epochs=10, accelerator="auto", devices="auto")
+# 3. Create the trainer and train the model: "auto" takes the CPU, GPUs or TPUs there are, and every device of
+# that kind (Lightning 1.9 reads an unset `devices` as "auto"; Flash's test mode rejects an explicit one)
+trainer = flash.Trainer(max_epochs=10, accelerator="auto")
 trainer.fit(model, datamodule=datamodule)
 for name, value in trainer.validate(model, datamodule=datamodule)[0].items():
     print(f"{name}: {value:.3f}")
