@@ -66,3 +66,17 @@ def ensure_installed() -> str:
     shutil.copyfile(PACKAGED_BUNDLE, staging)
     os.replace(staging, target)
     return SRC_PATH
+
+
+def available_versions() -> tuple[str, ...]:
+    """Every template version a task can be updated to, oldest first: the installed bundle's tags.
+
+    That bundle holds at least the versions this flash-new ships, more when a newer flash-new installed it.
+    """
+    ensure_installed()
+    return tags(installed_bundle())
+
+
+def current_version() -> str:
+    """The version ``flash-new update`` brings tasks to and ``flash-new check`` expects them at."""
+    return available_versions()[-1]
