@@ -171,6 +171,83 @@ def rollback(dest: Dest = Path(".")) -> None:
     print(f"restored {len(restored)} file(s)" if restored else "nothing to roll back")
 
 
+@app.command()
+def update(
+    names: Annotated[list[str] | None, typer.Argument(help="The tasks to update.", show_default=False)] = None,
+    all_tasks: Annotated[bool, typer.Option("--all", help="Update every task of the repository.")] = False,
+    to: Annotated[str | None, typer.Option("--to", help="The template version (default: the newest).")] = None,
+    dest: Dest = Path("."),
+    as_json: AsJson = False,
+) -> None:
+    """Bring tasks to a newer template version, keeping your edits (the tree must be committed)."""
+    from scaffold import update as updating
+
+    try:
+        results = updating.update_tasks(dest, names or [], all_tasks=all_tasks, to=to)
+    except FlashNewError as error:
+        _fail(error)
+    if as_json:
+        print(json.dumps({"tasks": [r.to_json() for r in results]}, indent=2))
+    else:
+        console = _console()
+        for r in results:
+            change = f"{r.old_version} -> {r.new_version}" if r.old_version != r.new_version else r.new_version
+            console.print(f"{r.name}: {change}, {len(r.changed)} file(s) changed", markup=False)
+            for path in r.conflicts:
+                console.print(f"  [bold red]conflict[/bold red]  {path}", markup=True)
+            for path in r.removed_edited:
+                console.print(f"  removed by the template although you edited it (see git): {path}", markup=False)
+    try:
+        updating.raise_for_conflicts(results)
+    except FlashNewError as error:
+        _fail(error)
+
+
+@app.command()
+def check(dest: Dest = Path("."), as_json: AsJson = False) -> None:
+    """Exit 1 unless every task is current, complete and free of conflicts and placeholders."""
+    from scaffold import check as checking
+    from scaffold.errors import CheckFailed
+
+    try:
+        report = checking.check(dest)
+    except FlashNewError as error:
+        _fail(error)
+    if as_json:
+        print(json.dumps(report.to_json(), indent=2))
+    elif report.tasks or report.problems:
+        _wide(_console()).print(checking.table(report))
+    else:
+        print(f"no flash-new tasks in {report.root}")
+    if not report.ok:
+        failing = [t.name for t in report.tasks if not t.ok] or ["the repository"]
+        _fail(CheckFailed(f"{', '.join(failing)} need attention: see the table above"))
+
+
+def _wide(console):
+    """Logs and hooks are no terminal: give tables room rather than folding every problem over lines."""
+    if not console.is_terminal:
+        console.width = 200
+    return console
+
+
+@app.command(name="list")
+def list_(dest: Dest = Path("."), as_json: AsJson = False) -> None:
+    """List the tasks, their template version and whether it is current."""
+    from scaffold import check as checking
+
+    try:
+        report = checking.list_tasks(dest)
+    except FlashNewError as error:
+        _fail(error)
+    if as_json:
+        print(json.dumps(report.to_json(), indent=2))
+    elif report.tasks:
+        _wide(_console()).print(checking.table(report, full=False))
+    else:
+        print(f"no flash-new tasks in {report.root}")
+
+
 def main() -> None:
     app()
 

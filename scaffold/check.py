@@ -1,0 +1,202 @@
+"""Checking a repository's tasks: current, complete and finished (``flash-new check`` and ``flash-new list``).
+
+A task passes when
+
+* its answers file (``.flash-new/<task>.yml``) records a template source and version, the version is the
+  current one (the newest that the installed template bundle holds, see :func:`scaffold.template.current_version`),
+  and its record (``.flash-new/<task>.json``) is of that same version;
+* every file the record lists exists, and every registration the record lists is still in its file;
+* none of its files holds a conflict marker (a line starting with ``<<<<<<<`` or ``>>>>>>>``, left by an
+  update or a merge) or has a ``*.rej`` file beside it, and none holds leftover placeholder text:
+  unrendered Jinja (``{{ name }}``, ``{% if ... %}``) or a ``TODO(flash-new)`` marker, which a template
+  puts where the contributor has to write something before the task is done.
+
+Files are only read: a check changes nothing but installing the template bundle, so that a plain
+``copier update`` works afterwards too.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from scaffold import register, template
+from scaffold.errors import UsageError
+from scaffold.host import STATE_DIR, Host
+from scaffold.plan import JOURNAL
+from scaffold.tasks import Task, load_tasks
+
+TODO_MARKER = "TODO(flash-new)"
+_CONFLICT = re.compile(rb"^(?:<{7}|>{7})(?: |\r?$)", re.MULTILINE)
+_JINJA_STATEMENTS = "if|elif|else|endif|for|endfor|set|endset|include|import|macro|endmacro|raw|endraw|block|endblock"
+_PLACEHOLDERS = (
+    ("unrendered Jinja", re.compile(r"\{\{-?\s*[A-Za-z_][\w.]*\s*(?:\|[^{}\n]*)?-?\}\}")),
+    ("unrendered Jinja", re.compile(r"\{%-?\s*(?:" + _JINJA_STATEMENTS + r")\b[^\n]*?%\}")),
+    (f"{TODO_MARKER} marker", re.compile(re.escape(TODO_MARKER))),
+)
+
+
+def conflict_lines(data: bytes) -> list[int]:
+    """The (1-based) lines of ``data`` that are conflict markers."""
+    return [data.count(b"\n", 0, match.start()) + 1 for match in _CONFLICT.finditer(data)]
+
+
+def placeholder_lines(text: str) -> list[tuple[int, str]]:
+    """Each line of ``text`` with leftover placeholder text, and what it is."""
+    found = []
+    for what, pattern in _PLACEHOLDERS:
+        for match in pattern.finditer(text):
+            found.append((text.count("\n", 0, match.start()) + 1, what))
+    return sorted(set(found))
+
+
+@dataclass
+class TaskStatus:
+    """One task of the repository: where it lives, its template version, and what is wrong with it."""
+
+    name: str
+    module: str
+    version: str
+    current: bool
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+@dataclass
+class Report:
+    """Every task of a repository, and the problems of the repository itself."""
+
+    root: Path
+    current_version: str
+    tasks: list[TaskStatus]
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems and all(task.ok for task in self.tasks)
+
+    def to_json(self) -> dict:
+        return {
+            "root": str(self.root),
+            "ok": self.ok,
+            "current_version": self.current_version,
+            "problems": self.problems,
+            "tasks": [{**vars(task), "ok": task.ok} for task in self.tasks],
+        }
+
+
+def _root(dest: Path) -> Path:
+    root = Path(dest)
+    if not root.is_dir():
+        raise UsageError(f"--dest {str(dest)!r} is not a directory: point --dest at your repository")
+    return root.resolve()
+
+
+def _version_problems(task: Task, versions: tuple[str, ...]) -> list[str]:
+    if not task.answers.get("_src_path") or not task.answers.get("_commit"):
+        return [f"{STATE_DIR}/{task.name}.yml records no template source or version: the task cannot be updated"]
+    problems = []
+    if task.version not in versions:
+        problems.append(f"at {task.version}, unknown to this flash-new (newest: {versions[-1]}): upgrade flash-new")
+    elif task.version != versions[-1]:
+        problems.append(f"at {task.version}, current is {versions[-1]}: run `flash-new update {task.name}`")
+    recorded = task.record.get("template_version")
+    if task.record and recorded != task.version:
+        problems.append(f"record is of {recorded}, answers of {task.version}: run `flash-new update {task.name}`")
+    return problems
+
+
+def _file_problems(root: Path, task: Task) -> list[str]:
+    paths = [*task.files, f"{STATE_DIR}/{task.name}.yml"]
+    problems = []
+    rejects: set[Path] = set()
+    for path in paths:
+        full = root / path
+        rejects.update(full.parent.glob("*.rej"))
+        if not full.is_file():
+            problems.append(f"{path}: generated file is missing")
+            continue
+        data = full.read_bytes()
+        problems += [f"{path}:{line}: conflict marker" for line in conflict_lines(data)]
+        if b"\0" not in data:
+            text = data.decode("utf-8", "replace")
+            problems += [f"{path}:{line}: {what}" for line, what in placeholder_lines(text)]
+    for reject in sorted(rejects):
+        problems.append(f"{reject.relative_to(root).as_posix()}: rejected hunks left by an update")
+    return problems
+
+
+def _status(root: Path, task: Task, versions: tuple[str, ...], full: bool) -> TaskStatus:
+    answers = task.answers
+    module = ".".join(str(answers.get(key, "?")) for key in ("package", "data_type", "task_type"))
+    status = TaskStatus(task.name, module, task.version, task.version == versions[-1])
+    if not full:
+        return status
+    status.problems += _version_problems(task, versions)
+    if not task.record:
+        status.problems.append(f"{register.record_path(task.name)} is missing: restore it from git")
+    host = Host(root, "package", str(answers.get("package", "")), str(answers.get("package_dir", "")))
+    status.problems += register.missing(host, task.registrations)
+    status.problems += _file_problems(root, task)
+    return status
+
+
+def _orphans(root: Path) -> list[TaskStatus]:
+    """Records whose answers file is gone."""
+    orphans = []
+    for record_file in sorted((root / STATE_DIR).glob("*.json")):
+        if record_file.name == Path(JOURNAL).name or record_file.with_suffix(".yml").exists():
+            continue
+        record = json.loads(record_file.read_text())
+        context = record.get("context", {})
+        module = ".".join(str(context.get(key, "?")) for key in ("package", "data_type", "task_type"))
+        problem = f"{STATE_DIR}/{record_file.stem}.yml is missing: restore it from git"
+        orphans.append(TaskStatus(record_file.stem, module, str(record.get("template_version", "?")), False, [problem]))
+    return orphans
+
+
+def check(dest: Path = Path("."), *, full: bool = True) -> Report:
+    """Report on every task of the repository at ``dest``; ``full=False`` reports versions only."""
+    root = _root(dest)
+    versions = template.available_versions()
+    try:
+        tasks = load_tasks(Host(root, "package", "", ""))
+    except yaml.YAMLError as error:
+        message = f"an answers file under {STATE_DIR}/ is not valid YAML ({error}): restore it from git"
+        raise UsageError(message.replace("\n", " ")) from error
+    report = Report(root, versions[-1], [_status(root, task, versions, full) for task in tasks])
+    if full:
+        report.tasks += _orphans(root)
+        if (root / JOURNAL).exists():
+            report.problems.append(f"an interrupted flash-new run left {JOURNAL}: run `flash-new rollback`")
+    return report
+
+
+def list_tasks(dest: Path = Path(".")) -> Report:
+    """Every task of the repository with its template version and whether it is current."""
+    return check(dest, full=False)
+
+
+def table(report: Report, *, full: bool = True):
+    """The report as a rich table: one row per task, its problems one per line (``full``) or whether current."""
+    from rich.table import Table
+
+    table = Table(title=f"flash-new tasks in {report.root} (current template: {report.current_version})")
+    for column in ("task", "module", "version", "problems" if full else "current"):
+        table.add_column(column, overflow="fold")
+    for task in report.tasks:
+        if full:
+            last = "\n".join(task.problems) if task.problems else "ok"
+        else:
+            last = "yes" if task.current else "no"
+        table.add_row(task.name, task.module, task.version, last)
+    if full and report.problems:
+        table.add_row("(repository)", "", "", "\n".join(report.problems))
+    return table

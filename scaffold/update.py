@@ -1,0 +1,304 @@
+"""Bringing tasks to a newer template version: copier's update, then flash-new's own bookkeeping.
+
+``copier update`` merges the user's edits with the template's changes (three-way, conflicts inline) and runs
+the template's ``_migrations``. Around it, flash-new
+
+* refuses to start unless the repository is in git with a clean tree (copier needs it, and it makes every
+  update reviewable and undoable with git), and unless the task's answers file records a known version;
+* always names the task's answers file, and never passes answers that would rename or move the task;
+* finds the conflicts copier leaves while exiting 0 (inline markers, ``*.rej`` files, unmerged paths);
+* re-applies the task's registrations that went missing, and rewrites its record with the version and the
+  digests of a pure render of the new version, so that ``remove`` still tells generated files from edits.
+
+Tasks are updated one at a time. Since copier refuses a dirty tree, between two tasks of one run the tree is
+committed on a detached HEAD; the branch and index are put back at the end, so the working tree holds every
+update, uncommitted, as after a single one. A failure (not a conflict) restores the tree as it was.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import warnings
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import yaml
+
+from scaffold import register, template
+from scaffold.check import conflict_lines
+from scaffold.errors import ConflictError, UsageError
+from scaffold.host import Host, detect
+from scaffold.plan import Plan, check_no_journal
+from scaffold.tasks import Task, edited_files, find_task, load_tasks, record_text
+
+# Answers that place the task: changing them through an update would move its files under the old answers file.
+IDENTITY = ("task_name", "data_type", "task_type", "package", "package_dir")
+_FLAGS = ("created", "inserted", "added")
+_SNAPSHOT_ENV = {
+    "GIT_AUTHOR_NAME": "flash-new",
+    "GIT_AUTHOR_EMAIL": "flash-new@users.noreply.invalid",
+    "GIT_COMMITTER_NAME": "flash-new",
+    "GIT_COMMITTER_EMAIL": "flash-new@users.noreply.invalid",
+}
+
+
+@dataclass
+class Updated:
+    """What updating one task did."""
+
+    name: str
+    old_version: str
+    new_version: str
+    changed: list[str] = field(default_factory=list)
+    conflicts: list[str] = field(default_factory=list)
+    reregistered: list[str] = field(default_factory=list)
+    removed_edited: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+def git(root: Path, *args: str, check: bool = True, env: dict | None = None) -> str:
+    result = subprocess.run(
+        ["git", "-C", str(root), *args], capture_output=True, text=True, env={**os.environ, **(env or {})}
+    )
+    if check and result.returncode:
+        raise UsageError(f"git {' '.join(args)} failed in {root}: {result.stderr.strip().splitlines()[-1:]}")
+    return result.stdout
+
+
+def changed_paths(root: Path) -> list[str]:
+    """The paths ``git status`` lists (untracked files one by one), relative to ``root``."""
+    out = git(root, "status", "--porcelain", "-z", "--untracked-files=all", "--", ".")
+    top = Path(git(root, "rev-parse", "--show-toplevel").strip())
+    entries, paths = out.split("\0"), []
+    while entries:
+        entry = entries.pop(0)
+        if not entry:
+            continue
+        if entry[0] in "RC":  # a rename or copy is followed by its source path
+            entries.pop(0)
+        paths.append(os.path.relpath(top / entry[3:], root))
+    return sorted(set(paths))
+
+
+def check_clean(root: Path) -> None:
+    """Refuse a repository that is not in git, has no commit, or has uncommitted changes."""
+    if subprocess.run(["git", "-C", str(root), "rev-parse", "--verify", "-q", "HEAD"], capture_output=True).returncode:
+        raise UsageError(f"{root} is not a git repository with a commit: commit the project to git, then update")
+    dirty = changed_paths(root)
+    if dirty:
+        shown = ", ".join(dirty[:3]) + (", ..." if len(dirty) > 3 else "")
+        raise UsageError(
+            f"the working tree has uncommitted changes ({shown}): commit or stash them, then run the update again"
+        )
+
+
+def target_version(to: str | None, versions: Sequence[str]) -> str:
+    """The version ``--to`` names (``0.2.0`` or ``v0.2.0``), or the newest."""
+    if to is None:
+        return versions[-1]
+    tag = to if to.startswith("v") else f"v{to}"
+    if tag not in versions:
+        raise UsageError(f"--to {to!r} is not a template version: choose one of {', '.join(versions)}")
+    return tag
+
+
+def _check_updatable(task: Task, target: str, versions: Sequence[str], data: dict) -> None:
+    if not task.answers.get("_src_path") or not task.answers.get("_commit"):
+        raise UsageError(
+            f"task {task.name!r} has no template source or version in its answers file: it cannot be updated"
+        )
+    if task.version not in versions:
+        raise UsageError(
+            f"task {task.name!r} is at template version {task.version}, unknown to this flash-new "
+            f"(newest: {versions[-1]}): upgrade flash-new"
+        )
+    if versions.index(task.version) > versions.index(target):
+        raise UsageError(f"task {task.name!r} is at {task.version}, newer than {target}: downgrades are not supported")
+    for key in IDENTITY:
+        if key in data and data[key] != task.answers.get(key):
+            raise UsageError(f"an update cannot change {key} of task {task.name!r}: generate a new task instead")
+
+
+def update_tasks(
+    dest: Path,
+    names: Sequence[str] = (),
+    *,
+    all_tasks: bool = False,
+    to: str | None = None,
+    data: dict | None = None,
+) -> list[Updated]:
+    """Update the tasks ``names`` (or every task, with ``all_tasks``) to version ``to`` (default: the newest).
+
+    Conflicts do not stop the run: they are in each result's ``conflicts`` (see :func:`raise_for_conflicts`).
+    """
+    root = Path(dest)
+    if not root.is_dir():
+        raise UsageError(f"--dest {str(dest)!r} is not a directory: point --dest at your repository")
+    root = root.resolve()
+    if bool(names) == all_tasks:
+        raise UsageError("name the tasks to update, or pass --all (not both)")
+    check_no_journal(root)
+    state = Host(root, "package", "", "")
+    tasks = load_tasks(state) if all_tasks else [find_task(state, name) for name in dict.fromkeys(names)]
+    if not tasks:
+        raise UsageError(f"{root} has no flash-new tasks (no .flash-new/*.yml): nothing to update")
+    versions = template.available_versions()
+    target = target_version(to, versions)
+    for task in tasks:
+        _check_updatable(task, target, versions, data or {})
+    check_clean(root)
+    results = []
+    with _one_at_a_time(root, len(tasks)) as snapshot:
+        for index, task in enumerate(tasks):
+            if index:
+                snapshot()
+            results.append(_update_one(root, task, target, data or {}))
+    return results
+
+
+def update_task(dest: Path, name: str, *, to: str | None = None, data: dict | None = None) -> Updated:
+    return update_tasks(dest, [name], to=to, data=data)[0]
+
+
+def raise_for_conflicts(results: Sequence[Updated]) -> None:
+    """Raise :class:`ConflictError` naming every file an update left in conflict."""
+    conflicts = [path for result in results for path in result.conflicts]
+    if conflicts:
+        raise ConflictError(
+            f"the update left conflicts in {', '.join(conflicts)}: merge each '<<<<<<< before updating' / "
+            "'>>>>>>> after updating' block (or the .rej file) by hand, then commit"
+        )
+
+
+@contextmanager
+def _one_at_a_time(root: Path, count: int) -> Iterator:
+    """Run updates in sequence on a clean tree; restore the tree if one fails."""
+    head = git(root, "rev-parse", "HEAD").strip()
+    branch = git(root, "symbolic-ref", "-q", "HEAD", check=False).strip()
+    detached = count > 1
+    if detached:
+        git(root, "checkout", "-q", "--detach")
+
+    def snapshot() -> None:
+        git(root, "add", "-A")
+        hooks_off = ("-c", f"core.hooksPath={os.devnull}", "-c", "commit.gpgsign=false")
+        git(root, *hooks_off, "commit", "-q", "--no-verify", "--allow-empty", "-m", "flash-new", env=_SNAPSHOT_ENV)
+
+    try:
+        yield snapshot
+    except BaseException:
+        git(root, "reset", "-q", "--hard", head, check=False)
+        git(root, "clean", "-q", "-fd", check=False)
+        raise
+    finally:
+        if detached:
+            git(root, "reset", "-q", head, check=False)
+            if branch:
+                git(root, "symbolic-ref", "HEAD", branch, check=False)
+
+
+def _run_copier(root: Path, answers_file: str, target: str, data: dict) -> None:
+    import copier
+    from copier.errors import UserMessageError
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # copier warns of its missing settings file
+        try:
+            copier.run_update(
+                str(root),
+                data=data,
+                answers_file=answers_file,
+                vcs_ref=target,
+                conflict="inline",
+                defaults=True,
+                overwrite=True,
+                quiet=True,
+                unsafe=True,
+            )
+        except (UserMessageError, ValueError) as error:
+            message = (str(error).strip().splitlines() or [type(error).__name__])[-1]
+            raise UsageError(f"copier could not update {answers_file} ({message}): nothing was changed") from error
+
+
+def _update_one(root: Path, task: Task, target: str, data: dict) -> Updated:
+    from scaffold.render import render
+
+    host = detect(root, task.answers.get("package"))
+    answers_file = host.answers_file(task.name)
+    edited = [path for path in edited_files(host, task) if host.path(path).is_file()]
+    _run_copier(root, answers_file, target, data)
+    answers = yaml.safe_load(host.path(answers_file).read_text()) or {}
+    version = str(answers["_commit"])
+    changed = changed_paths(root)
+    conflicts = _conflicts(root, changed)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # copier warns of its missing settings file
+        rendered = render({k: v for k, v in answers.items() if not k.startswith("_")}, vcs_ref=version)
+    plan = Plan(root)
+    records, reregistered = _reregister(host, task, rendered.context, plan)
+    generated = {path: text for path, text in rendered.files.items() if path != answers_file}
+    plan.add(
+        register.record_path(task.name),
+        record_text(version, generated, rendered.context, records),
+        generated=False,
+    )
+    plan.apply()
+    return Updated(
+        name=task.name,
+        old_version=task.version,
+        new_version=version,
+        changed=changed_paths(root),
+        conflicts=conflicts,
+        reregistered=reregistered,
+        removed_edited=[path for path in edited if not host.path(path).exists()],
+    )
+
+
+def _conflicts(root: Path, changed: list[str]) -> list[str]:
+    """The files an update left in conflict: ``*.rej`` files, files with markers, unmerged paths."""
+    found = set(git(root, "diff", "--name-only", "--diff-filter=U", "--relative").split())
+    for path in changed:
+        full = root / path
+        if path.endswith(".rej") or (full.is_file() and conflict_lines(full.read_bytes())):
+            found.add(path)
+    return sorted(found)
+
+
+def _identity(record: dict) -> str:
+    return json.dumps({key: value for key, value in record.items() if key not in _FLAGS}, sort_keys=True)
+
+
+def _reregister(host: Host, task: Task, context: dict, plan: Plan) -> tuple[list[dict], list[str]]:
+    """Plan the registrations the new version needs; return their records and the files edited again.
+
+    A registration still present keeps its old record (whose flags say what ``remove`` must undo) and its
+    file is left alone: re-adding is idempotent for every edit but a changelog line, which is only looked
+    for in the unreleased section and would be added twice once released.
+    """
+    old = {_identity(record): record for record in task.registrations}
+    gone = {_identity(record) for record in task.registrations if register.missing(host, [record])}
+    try:
+        records = register.register(host, context, plan)
+    except UsageError:
+        if gone or not task.registrations:
+            raise
+        plan.changes.clear()
+        return task.registrations, []
+    kept, redo = [], set()
+    for record in records:
+        key = _identity(record)
+        if key in old and key not in gone:
+            kept.append(old[key])
+        else:
+            kept.append(record)
+            redo.add(record["file"])
+    for change in list(plan.changes):
+        if change.path not in redo:
+            plan.add(change.path, change.before, generated=False)
+    return kept, sorted(redo)

@@ -1,0 +1,328 @@
+"""Updating generated tasks: copier's own update on tagged versions, then `flash-new update` on real tasks.
+
+The scenario of every test: generate, commit, edit by hand, publish a new template version, update, and
+check that the edit survived and the template's change arrived.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import sysconfig
+import zipfile
+from pathlib import Path
+
+import copier
+import pytest
+import yaml
+
+from scaffold import __version__, release, template
+from scaffold.errors import ConflictError, UsageError
+from scaffold.names import TaskOptions
+from scaffold.render import render
+from scaffold.tasks import create_task, digest, plan_remove
+from scaffold.update import IDENTITY, update_task
+from tests.conftest import REPO, flash_new, git, git_commit_all, run_pytest, tree_snapshot
+from tests.template_versions import ADDED_TEXT, build_version, install, next_version, own_home, vnext_bundle
+from tests.test_generate import assert_all_passed
+
+__all__ = ["own_home", "vnext_bundle"]  # fixtures
+pytestmark = pytest.mark.filterwarnings("ignore:Settings file not found")
+
+ANSWERS = {"{{ _copier_conf.answers_file }}.jinja": "{{ _copier_answers | to_nice_yaml }}"}
+CONFIG = "_answers_file: .answers/{{ name }}.yml\nname:\n  type: str\n  default: demo\n"
+LINES = "".join(f"line {i}\n" for i in range(1, 21))
+MODEL = "src/team_tasks/alpha/classification/model.py"
+DATA = "src/team_tasks/alpha/classification/data.py"
+HAND_EDIT = "\n\n# Tuned by hand: keep the head small for the sensor data.\n"
+
+
+def copier_cli(root: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "copier", *args], cwd=root, capture_output=True, text=True, stdin=subprocess.DEVNULL
+    )
+
+
+def render_v1(template_repo: Path, dest: Path) -> Path:
+    dest.mkdir()
+    git(dest, "init", "-q")
+    copier.run_copy(str(template_repo), str(dest), data={"name": "demo"}, vcs_ref="v1", defaults=True, quiet=True)
+    git_commit_all(dest, "generated from v1")
+    return dest
+
+
+# ---- copier on a template built from a dict ---------------------------------------------------------------
+
+
+def test_copier_update_merges_edits_with_a_new_version(tmp_path):
+    repo = build_version(tmp_path / "tpl", {"copier.yml": CONFIG, **ANSWERS, "a.py": LINES, "gone.py": "x\n"}, "v1")
+    dest = render_v1(repo, tmp_path / "dest")
+    (dest / "a.py").write_text(LINES.replace("line 2\n", "line 2, edited by hand\n"))
+    git_commit_all(dest, "hand edit")
+    v2 = {"copier.yml": CONFIG, **ANSWERS, "a.py": LINES.replace("line 18\n", "line 18 from v2\n"), "new.py": "y\n"}
+    build_version(repo, v2, "v2")
+
+    copier.run_update(str(dest), answers_file=".answers/demo.yml", defaults=True, overwrite=True, quiet=True)
+
+    text = (dest / "a.py").read_text()
+    assert "line 2, edited by hand\n" in text
+    assert "line 18 from v2\n" in text
+    assert not (dest / "gone.py").exists()
+    assert (dest / "new.py").read_text() == "y\n"
+    assert yaml.safe_load((dest / ".answers/demo.yml").read_text())["_commit"] == "v2"
+
+
+def test_a_migration_carries_the_edit_of_a_renamed_file(tmp_path):
+    repo = build_version(tmp_path / "tpl", {"copier.yml": CONFIG, **ANSWERS, "a.py": LINES}, "v1")
+    dest = render_v1(repo, tmp_path / "dest")
+    (dest / "a.py").write_text(LINES.replace("line 2\n", "line 2, edited by hand\n"))
+    git_commit_all(dest, "hand edit")
+    # v2 renames a.py to b.py; the update replaces a.py by the template's b.py, then the migration moves the
+    # user's own a.py (as committed before the update) over it.
+    migration = "_migrations:\n  - version: v2\n    command: git show HEAD:a.py > b.py\n"
+    build_version(repo, {"copier.yml": CONFIG + migration, **ANSWERS, "b.py": LINES}, "v2")
+
+    result = copier_cli(dest, "update", "--answers-file", ".answers/demo.yml", "--defaults", "--trust")
+
+    assert result.returncode == 0, result.stderr
+    assert not (dest / "a.py").exists()
+    assert (dest / "b.py").read_text() == LINES.replace("line 2\n", "line 2, edited by hand\n")
+
+
+# ---- the packaged template --------------------------------------------------------------------------------
+
+
+def test_packaged_bundle_holds_this_version_of_the_template(tmp_path):
+    assert template.latest_version() == f"v{__version__}"
+    bare = tmp_path / "bundle.git"
+    git(tmp_path, "clone", "-q", "--bare", str(template.PACKAGED_BUNDLE), str(bare))
+    released = git(bare, "rev-parse", f"v{__version__}^{{tree}}").strip()
+    assert released == release.template_tree(bare), "templates/task changed: run `python -m scaffold.release`"
+
+
+@pytest.fixture
+def repo(package_host, own_home) -> Path:
+    """A team project in git with the task ``alpha`` generated and committed."""
+    git_commit_all(package_host, "project")
+    create_task(package_host, TaskOptions("alpha"))
+    git_commit_all(package_host, "add alpha")
+    return package_host
+
+
+def edit(root: Path, path: str, old: str | None, new: str) -> None:
+    full = root / path
+    text = full.read_text()
+    full.write_text(text + new if old is None else text.replace(old, new, 1))
+    git_commit_all(root, f"edit {path}")
+
+
+def answers(root: Path, name: str = "alpha") -> dict:
+    return yaml.safe_load((root / f".flash-new/{name}.yml").read_text())
+
+
+def record(root: Path, name: str = "alpha") -> dict:
+    return json.loads((root / f".flash-new/{name}.json").read_text())
+
+
+def test_plain_copier_updates_a_task_on_another_machine(repo, vnext_bundle, tmp_path, monkeypatch):
+    assert answers(repo)["_src_path"] == "~/.local/share/flash-new/task.bundle"
+    assert answers(repo)["_commit"] == f"v{__version__}"
+    edit(repo, MODEL, None, HAND_EDIT)
+    other_home = tmp_path / "other-machine"
+    monkeypatch.setenv("HOME", str(other_home))
+    install(vnext_bundle)  # what a newer flash-new installs there
+
+    result = copier_cli(repo, "update", "--answers-file", ".flash-new/alpha.yml", "--defaults")
+
+    assert result.returncode == 0, result.stderr
+    assert answers(repo)["_commit"] == f"v{next_version()}"
+    text = (repo / MODEL).read_text()
+    assert ADDED_TEXT in text and text.endswith(HAND_EDIT)
+    # copier leaves flash-new's record behind; check says so, and flash-new update refreshes it
+    stale = flash_new("check", "--dest", str(repo))
+    assert stale.returncode == 1 and "run `flash-new update alpha`" in stale.stdout
+    git_commit_all(repo, "copier update")
+    assert flash_new("update", "alpha", "--dest", str(repo)).returncode == 0
+    assert record(repo)["template_version"] == f"v{next_version()}"
+    assert flash_new("check", "--dest", str(repo)).returncode == 0
+
+
+@pytest.mark.train
+def test_update_keeps_the_edit_brings_the_change_and_stays_green(repo, vnext_bundle):
+    edit(repo, MODEL, None, HAND_EDIT)
+    install(vnext_bundle)
+    assert flash_new("check", "--dest", str(repo)).returncode == 1
+
+    result = flash_new("update", "alpha", "--dest", str(repo))
+
+    assert result.returncode == 0, result.stderr
+    assert f"alpha: v{__version__} -> v{next_version()}" in result.stdout
+    text = (repo / MODEL).read_text()
+    assert ADDED_TEXT in text and text.endswith(HAND_EDIT)
+    pure = render({k: v for k, v in answers(repo).items() if not k.startswith("_")}, vcs_ref=f"v{next_version()}")
+    assert record(repo)["template_version"] == f"v{next_version()}"
+    assert record(repo)["files"] == {p: digest(d) for p, d in pure.files.items() if not p.startswith(".flash-new/")}
+    assert flash_new("check", "--dest", str(repo)).returncode == 0
+    assert_all_passed(run_pytest(repo, "tests/alpha/classification"), at_least=18)
+
+
+def test_an_edit_colliding_with_the_change_is_a_conflict_and_nothing_is_lost(repo, vnext_bundle):
+    edit(repo, MODEL, "and a linear head.", "and a linear head, tuned by hand.")
+    install(vnext_bundle)
+
+    result = flash_new("update", "alpha", "--dest", str(repo))
+
+    assert result.returncode == 1
+    assert result.stderr.count("\n") == 1
+    assert result.stderr.startswith(f"flash-new: error: the update left conflicts in {MODEL}:")
+    text = (repo / MODEL).read_text()
+    assert "<<<<<<< before updating" in text and ">>>>>>> after updating" in text
+    assert "and a linear head, tuned by hand." in text and ADDED_TEXT in text
+    assert git(repo, "ls-files", "-u", MODEL)
+    check = flash_new("check", "--dest", str(repo))
+    assert check.returncode == 1 and "conflict marker" in check.stdout
+
+
+def test_two_tasks_update_independently(repo, vnext_bundle):
+    create_task(repo, TaskOptions("beta"))
+    git_commit_all(repo, "add beta")
+    edit(repo, "src/team_tasks/beta/classification/model.py", None, HAND_EDIT)
+    install(vnext_bundle)
+    beta = {p: d for p, d in tree_snapshot(repo).items() if "beta" in p}
+
+    assert flash_new("update", "alpha", "--dest", str(repo)).returncode == 0
+
+    assert {p: d for p, d in tree_snapshot(repo).items() if "beta" in p} == beta
+    assert answers(repo, "beta")["_commit"] == f"v{__version__}"
+    check = json.loads(flash_new("check", "--json", "--dest", str(repo)).stdout)
+    assert {t["name"]: t["ok"] for t in check["tasks"]} == {"alpha": True, "beta": False}
+
+    git_commit_all(repo, "update alpha")
+    head = git(repo, "rev-parse", "HEAD")
+    result = flash_new("update", "--all", "--dest", str(repo), "--json")
+
+    assert result.returncode == 0, result.stderr
+    assert [t["new_version"] for t in json.loads(result.stdout)["tasks"]] == [f"v{next_version()}"] * 2
+    assert git(repo, "rev-parse", "HEAD") == head and git(repo, "symbolic-ref", "HEAD") == "refs/heads/main\n"
+    assert git(repo, "status", "--porcelain", "--", "src/team_tasks/alpha") == ""
+    beta_model = (repo / "src/team_tasks/beta/classification/model.py").read_text()
+    assert ADDED_TEXT in beta_model and beta_model.endswith(HAND_EDIT)
+    assert flash_new("check", "--dest", str(repo)).returncode == 0
+
+
+def test_all_updates_every_task_and_reports_each_conflict(repo, vnext_bundle):
+    create_task(repo, TaskOptions("beta"))
+    edit(repo, MODEL, "and a linear head.", "and a linear head, tuned by hand.")
+    install(vnext_bundle)
+
+    result = flash_new("update", "--all", "--dest", str(repo))
+
+    assert result.returncode == 1
+    assert f"conflicts in {MODEL}:" in result.stderr
+    assert ADDED_TEXT in (repo / "src/team_tasks/beta/classification/model.py").read_text()
+    assert answers(repo, "beta")["_commit"] == answers(repo)["_commit"] == f"v{next_version()}"
+
+
+@pytest.mark.parametrize("change", ["untracked", "modified"])
+def test_a_dirty_tree_is_refused(repo, vnext_bundle, change):
+    install(vnext_bundle)
+    if change == "untracked":
+        (repo / "notes.txt").write_text("draft\n")
+    else:
+        (repo / MODEL).write_text((repo / MODEL).read_text() + "# wip\n")
+    before = tree_snapshot(repo)
+
+    result = flash_new("update", "alpha", "--dest", str(repo))
+
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1
+    assert result.stderr.startswith("flash-new: error: the working tree has uncommitted changes (")
+    assert "commit or stash them" in result.stderr
+    assert tree_snapshot(repo) == before
+
+
+def test_update_refuses_what_it_cannot_do(repo, vnext_bundle):
+    install(vnext_bundle)
+    for key in IDENTITY:
+        with pytest.raises(UsageError, match=f"cannot change {key}"):
+            update_task(repo, "alpha", data={key: "renamed"})
+    for args in (["alpha", "--to", "9.9.9"], ["nosuch"], [], ["alpha", "--all"]):
+        result = flash_new("update", *args, "--dest", str(repo))
+        assert result.returncode == 2 and result.stderr.startswith("flash-new: error: "), (args, result.stderr)
+    (repo / ".flash-new/alpha.yml").unlink()
+    git_commit_all(repo, "lose the answers")
+    assert "no .flash-new/alpha.yml" in flash_new("update", "alpha", "--dest", str(repo)).stderr
+    assert git(repo, "status", "--porcelain") == ""
+
+
+def test_update_to_a_named_version_and_registrations_come_back_once(repo, vnext_bundle):
+    init = repo / "src/team_tasks/alpha/__init__.py"
+    init.write_text("")
+    changelog = repo / "CHANGELOG.md"
+    changelog.write_text(changelog.read_text().replace("## [Unreleased]", "## [Unreleased]\n\n## [0.2.0]"))
+    git_commit_all(repo, "drop the import; release 0.2.0")
+    install(vnext_bundle)
+
+    updated = update_task(repo, "alpha", to=next_version())
+
+    assert updated.new_version == f"v{next_version()}"
+    assert updated.reregistered == ["src/team_tasks/alpha/__init__.py"]
+    assert "from team_tasks.alpha.classification import AlphaData, AlphaClassifier" in init.read_text()
+    assert changelog.read_text().count("AlphaClassifier") == 1
+    assert flash_new("check", "--dest", str(repo)).returncode == 0
+
+
+def test_remove_after_update_tells_edits_from_template_changes(repo, vnext_bundle):
+    edit(repo, DATA, None, HAND_EDIT)
+    install(vnext_bundle)
+    update_task(repo, "alpha")
+
+    with pytest.raises(ConflictError) as error:
+        plan_remove(repo, "alpha")
+    assert DATA in str(error.value) and MODEL not in str(error.value)
+
+
+# ---- an installed flash-new -------------------------------------------------------------------------------
+
+
+def test_a_pip_installed_flash_new_generates_a_task_that_later_updates(package_host, own_home, vnext_bundle, tmp_path):
+    source = tmp_path / "source"
+    shutil.copytree(REPO / "scaffold", source / "scaffold", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copyfile(REPO / name, source / name)
+    wheels = tmp_path / "wheels"
+    pip = [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation", "-w", str(wheels)]
+    subprocess.run([*pip, str(source)], check=True, capture_output=True)
+    (wheel,) = wheels.glob("flash_new-*.whl")
+    assert "scaffold/data/task.bundle" in zipfile.ZipFile(wheel).namelist()
+
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    python, flash_new_bin = venv / "bin/python", venv / "bin/flash-new"
+    subprocess.run([python, "-m", "pip", "install", "-q", "--no-deps", "--no-index", str(wheel)], check=True)
+    # flash-new's dependencies come from this interpreter's environment, its own code only from the wheel
+    site = Path(subprocess.run([python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                               capture_output=True, text=True, check=True).stdout.strip())
+    (site / "deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+
+    def run(*args):
+        return subprocess.run(args, cwd=tmp_path, capture_output=True, text=True, env=env, stdin=subprocess.DEVNULL)
+
+    assert run(python, "-c", "import scaffold; print(scaffold.__file__)").stdout.startswith(str(site))
+    git_commit_all(package_host, "project")
+    assert run(flash_new_bin, "task", "alpha", "--dest", str(package_host), "--defaults").returncode == 0
+    assert answers(package_host)["_src_path"] == "~/.local/share/flash-new/task.bundle"
+    git_commit_all(package_host, "add alpha")
+    edit(package_host, MODEL, None, HAND_EDIT)
+    install(vnext_bundle)
+
+    result = run(flash_new_bin, "update", "alpha", "--dest", str(package_host))
+
+    assert result.returncode == 0, result.stderr
+    text = (package_host / MODEL).read_text()
+    assert ADDED_TEXT in text and text.endswith(HAND_EDIT)
+    assert run(flash_new_bin, "check", "--dest", str(package_host)).returncode == 0
