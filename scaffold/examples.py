@@ -17,8 +17,9 @@ OUT = Path(__file__).resolve().parent.parent / "generated_examples"
 EXAMPLES = {
     "myclf": TaskOptions("myclf"),
     "template": TaskOptions("template", model_class="TemplateSKLearnClassifier"),
-    "myreg": TaskOptions("myreg", kind="regression", inputs=["numpy", "sklearn", "dataframe", "csv", "tensor"],
-                         extras=list(EXTRAS)),
+    "myreg": TaskOptions(
+        "myreg", kind="regression", inputs=["numpy", "sklearn", "dataframe", "csv", "tensor"], extras=list(EXTRAS)
+    ),
     "mytask": TaskOptions("mytask", kind="task", inputs=["numpy", "csv", "tensor"], extras=list(EXTRAS)),
 }
 

@@ -19,8 +19,12 @@ _SNAKE = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*")
 _CLASS = re.compile(r"[A-Z][A-Za-z0-9]*")
 # Subpackages of a Flash package that are not data types: a task there would shadow them.
 RESERVED_DATA_TYPES = frozenset({"core", "data", "utils", "utilities", "template_utils"})
-MAX_NAME_LENGTH = 64
+# The longest names whose generated code still fits Flash's 120 columns (a task name of 20 gives a class name
+# of 30); :func:`check_generated` refuses the rare combination (a long package name) that does not.
+MAX_NAME_LENGTH = 20
+MAX_CLASS_NAME_LENGTH = 32
 MAX_DESCRIPTION_LENGTH = 300
+MAX_LINE_WIDTH = 120
 
 
 def _fail(what: str, value: str, why: str) -> None:
@@ -44,17 +48,19 @@ def check_class(what: str, value: str) -> str:
     """``value`` must be a CamelCase class name."""
     if not _CLASS.fullmatch(value or "") or keyword.iskeyword(value):
         _fail(what, value, "is not a CamelCase class name: start with a capital letter, use letters and digits")
-    if len(value) > MAX_NAME_LENGTH:
-        _fail(what, value, f"is longer than {MAX_NAME_LENGTH} characters: choose a shorter name")
+    if len(value) > MAX_CLASS_NAME_LENGTH:
+        _fail(what, value, f"is longer than {MAX_CLASS_NAME_LENGTH} characters: choose a shorter name")
     return value
 
 
 def check_description(value: str) -> str:
-    """One printable line."""
+    """One printable line, words separated by single spaces (docstrings wrap it at them, and unwrap exactly)."""
     if not value.strip() or not value.isprintable():
         _fail("--description", value, "must be one line of printable text")
     if value != value.strip():
         _fail("--description", value, "has leading or trailing spaces: remove them")
+    if "  " in value:
+        _fail("--description", value, "has repeated spaces: separate words by single spaces")
     if len(value) > MAX_DESCRIPTION_LENGTH:
         _fail("--description", value[:40] + "...", f"is longer than {MAX_DESCRIPTION_LENGTH} characters")
     return value
@@ -120,3 +126,74 @@ class TaskOptions:
             if getattr(self, key) is not None:
                 data[key] = getattr(self, key)
         return data
+
+
+def _module_names(statements: list) -> tuple[list[str], set[str]]:
+    """The names top-level ``statements`` import or define (repeated when bound twice), and those they assign.
+
+    The branches of an ``if`` or ``try`` are alternatives: a name bound in both counts once.
+    """
+    import ast
+
+    defined: list[str] = []
+    assigned: set[str] = set()
+    for node in statements:
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            defined += [(alias.asname or alias.name).split(".")[0] for alias in node.names]
+        elif isinstance(node, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
+            defined.append(node.name)
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            assigned |= {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}
+        elif isinstance(node, (ast.If, ast.Try)):
+            body_defined, body_assigned = _module_names(node.body)
+            other_defined, other_assigned = _module_names(node.orelse)
+            taken = set(body_defined) | body_assigned
+            defined += body_defined + [n for n in other_defined if n not in taken]
+            assigned |= body_assigned | {n for n in other_assigned if n not in taken}
+    return defined, assigned
+
+
+def line_width(line: str) -> int:
+    """Columns ``line`` takes, counting characters from U+1100 up as East Asian wide (2), as linters do at most."""
+    return len(line) + sum(1 for c in line if c >= "\u1100")
+
+
+def check_generated(files: dict[str, bytes], context: dict) -> None:
+    """Refuse names whose generated Python would bind a name twice or pass 120 columns.
+
+    A class name may clash with a name a generated module imports or defines (``--model-class Tensor``), and
+    long names with a long package name may make a line too long; both would give code that linters reject.
+    """
+    import ast
+
+    from scaffold.errors import UsageError
+
+    options = {context.get("model_class"): "--model-class", context.get("data_class"): "--data-class"}
+    for path, data in sorted(files.items()):
+        if not path.endswith(".py"):
+            continue
+        text = data.decode("utf-8")
+        try:
+            tree = ast.parse(text, path)
+        except SyntaxError as error:
+            message = f"these answers give invalid Python in {path} ({error.msg}): please report this bug"
+            raise UsageError(message) from None
+        defined, assigned = _module_names(tree.body)
+        for name in defined:
+            if defined.count(name) > 1 or name in assigned:
+                module = path.rsplit("/", 1)[-1]
+                if name in options:
+                    _fail(options[name], name, f"clashes with another name {module} imports or defines: choose another")
+                _fail(
+                    "the class name",
+                    name,
+                    f"made from the task's names clashes with another name in {module}: "
+                    "choose another task name or task type",
+                )
+        for number, line in enumerate(text.splitlines(), 1):
+            if line_width(line) > MAX_LINE_WIDTH and len(line.split()) > 1:
+                raise UsageError(
+                    f"these names make line {number} of {path} wider than {MAX_LINE_WIDTH} columns: "
+                    "choose shorter names"
+                )

@@ -13,6 +13,7 @@ import base64
 import difflib
 import json
 import os
+import shutil
 import signal
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -148,13 +149,15 @@ class Plan:
             self._prune([c.path for c in writes if c.after is None] + [JOURNAL])
 
     def _prune(self, deleted: list[str]) -> None:
-        """Remove the folders that deletions left empty (the tree had no empty folder there before)."""
+        """Remove the folders that deletions left empty but for Python's caches."""
         for path in deleted:
             for parent in Path(path).parents:
                 if parent == Path("."):
                     break
                 folder = self.root / parent
-                if folder.is_dir() and not any(folder.iterdir()):
+                if folder.is_dir() and all(p.name == "__pycache__" for p in folder.iterdir()):
+                    for cache in folder.iterdir():
+                        shutil.rmtree(cache)
                     folder.rmdir()
 
 

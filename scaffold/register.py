@@ -9,6 +9,7 @@ would be had the task never been added.
 from __future__ import annotations
 
 import json
+import string
 from collections.abc import Iterable
 
 from scaffold import pyedit, rst
@@ -56,7 +57,12 @@ def _missing(path: str, expected: str) -> UsageError:
 
 
 def md_escape(text: str) -> str:
-    return "".join("\\" + c if c in "\\`*_{}[]<>()#+-.!|~" else c for c in text)
+    """``text`` as Markdown that reads verbatim: a backslash before every ASCII punctuation character.
+
+    CommonMark lets any of them be escaped; escaping all of them covers emphasis, code, links, HTML and
+    entities (``&amp;``) alike.
+    """
+    return "".join("\\" + c if c in string.punctuation else c for c in text)
 
 
 # ---- the edits --------------------------------------------------------------------------------------------
@@ -107,13 +113,23 @@ def _toctree_entry(plan: Plan, path: str, title: str, entry: str, *, create_befo
         anchor = rst.find(lines, create_before) if create_before else None
         if create_before and anchor is None:
             raise _missing(path, f"a toctree captioned {create_before!r}")
-        at = anchor.start if anchor else len(lines)
-        prefix = "\n" if at == len(lines) and lines and lines[-1].strip() else ""
-        lines[at:at] = [prefix + rst.new_block(title, entry)]
+        if anchor:
+            lines[anchor.start : anchor.start] = [rst.new_block(title, entry)]
+        else:  # at the end of the file, after one blank line
+            lines.append(
+                ("\n" if lines and lines[-1].strip() else "") + rst.new_block(title, entry).rstrip("\n") + "\n"
+            )
     elif inserted:
         lines[tree.end : tree.end] = [f"{rst.entry_indent(lines, tree)}{entry}\n"]
     _set(plan, path, "".join(lines))
-    return {"file": path, "op": "toctree-entry", "caption": title, "entry": entry, "created": created, "inserted": inserted}
+    return {
+        "file": path,
+        "op": "toctree-entry",
+        "caption": title,
+        "entry": entry,
+        "created": created,
+        "inserted": inserted,
+    }
 
 
 def _append_block(plan: Plan, path: str, block: str, header: str) -> dict:
@@ -249,6 +265,52 @@ def register(host: Host, ctx: dict, plan: Plan) -> list[dict]:
         if "cli" in ctx["extras"]:
             main = f"{host.package_dir}/__main__.py"
             records.append(_list_item(plan, main, "tasks", [ctx["module"]], f'    "{ctx["module"]}",\n'))
+    return _inherit(records, list(other_records(host, ctx["task_name"])))
+
+
+# What an edit inserts, and what it may have created around it, identified across tasks.
+_ELEMENT = {
+    "python-import": ("module",),
+    "toctree-entry": ("caption", "entry"),
+    "import-name": ("module", "name"),
+    "list-item": ("locate", "key"),
+    "append-block": ("text",),
+    "changelog-line": ("text",),
+}
+_CONTAINER = {
+    "python-import": (),
+    "ensure-file": (),
+    "append-block": (),
+    "toctree-entry": ("caption",),
+    "changelog-line": ("op",),
+}
+
+
+def _same(a: dict, b: dict, keys: tuple[str, ...]) -> bool:
+    return a["file"] == b["file"] and all(a.get(k) == b.get(k) for k in keys)
+
+
+def _inherit(records: list[dict], others: list[dict]) -> list[dict]:
+    """Share ownership: an edit another task made (an insertion, a created file or toctree) is ours too.
+
+    Whatever flash-new put in a shared file is removed with the last task that relies on it; whatever the
+    host had before any task never is.
+    """
+    for record in records:
+        element, container = _ELEMENT.get(record["op"]), _CONTAINER.get(record["op"])
+        for other in others:
+            if other["op"] != record["op"]:
+                continue
+            for flag in ("inserted", "added"):
+                if flag in record and element is not None and _same(record, other, element) and other.get(flag):
+                    record[flag] = True
+            if (
+                "created" in record
+                and container is not None
+                and _same(record, other, container)
+                and other.get("created")
+            ):
+                record["created"] = True
     return records
 
 
@@ -279,7 +341,8 @@ def _present(text: str | None, record: dict) -> bool:
         return True
     if op == "python-import":
         return any(
-            m == record["module"] and sorted(n) == sorted(record["names"]) for m, n, _ in pyedit.import_froms(text, path)
+            m == record["module"] and sorted(n) == sorted(record["names"])
+            for m, n, _ in pyedit.import_froms(text, path)
         )
     if op == "toctree-entry":
         tree = rst.find(text.splitlines(keepends=True), record["caption"])
@@ -311,8 +374,9 @@ def missing(host: Host, records: list[dict]) -> list[str]:
     return problems
 
 
-def _shared(others: list[dict], record: dict, *keys: str) -> bool:
-    return any(o["file"] == record["file"] and all(o.get(k) == record.get(k) for k in keys) for o in others)
+def _shared(others: list[dict], record: dict) -> bool:
+    """Whether a remaining task relies on the element ``record`` inserted."""
+    return any(o["op"] == record["op"] and _same(o, record, _ELEMENT[record["op"]]) for o in others)
 
 
 def _used_by_others(others: list[dict], path: str) -> bool:
@@ -327,7 +391,7 @@ def unregister(host: Host, task_name: str, records: list[dict], plan: Plan) -> N
         text = _text(plan, path)
         if text is None:
             continue
-        if op == "python-import" and record["inserted"]:
+        if op == "python-import" and record["inserted"] and not _shared(others, record):
             for module, names, span in pyedit.import_froms(text, path):
                 if module == record["module"] and sorted(names) == sorted(record["names"]):
                     text, _ = pyedit.remove_lines(text, span)
@@ -337,7 +401,7 @@ def unregister(host: Host, task_name: str, records: list[dict], plan: Plan) -> N
         elif op == "ensure-file":
             if record["created"] and not text.strip() and not _used_by_others(others, path):
                 text = None
-        elif op == "toctree-entry" and record["inserted"] and not _shared(others, record, "caption", "entry"):
+        elif op == "toctree-entry" and record["inserted"] and not _shared(others, record):
             lines = text.splitlines(keepends=True)
             tree = rst.find(lines, record["caption"])
             if tree is not None:
@@ -347,8 +411,12 @@ def unregister(host: Host, task_name: str, records: list[dict], plan: Plan) -> N
                         break
                 tree = rst.find(lines, record["caption"])
                 if record["created"] and tree is not None and not tree.entries:
-                    end = tree.end + 1 if tree.end < len(lines) and not lines[tree.end].strip() else tree.end
-                    del lines[tree.start : end]
+                    if tree.end >= len(lines) or not "".join(lines[tree.end :]).strip():  # the last block
+                        start = tree.start - 1 if tree.start and not lines[tree.start - 1].strip() else tree.start
+                        del lines[start:]
+                    else:
+                        end = tree.end + 1 if not lines[tree.end].strip() else tree.end
+                        del lines[tree.start : end]
             text = "".join(lines)
         elif op == "append-block":
             at = text.find(record["text"])
@@ -374,7 +442,7 @@ def unregister(host: Host, task_name: str, records: list[dict], plan: Plan) -> N
                 if key[: len(record["key"])] == record["key"]:
                     text, _ = pyedit.remove_lines(text, span)
                     break
-        elif op == "import-name" and record["added"]:
+        elif op == "import-name" and record["added"] and not _shared(others, record):
             if record["name"] not in pyedit.names_used(text, path):
                 for module, names, span in pyedit.import_froms(text, path):
                     if module == record["module"]:

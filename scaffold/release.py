@@ -63,7 +63,9 @@ def release(
     with tempfile.TemporaryDirectory() as tmp:
         repo = Path(tmp) / "repo"
         if bundle.exists():
-            subprocess.run(["git", "clone", "-q", "--bare", str(bundle), str(repo)], check=True, env={**os.environ, **_ENV})
+            subprocess.run(
+                ["git", "clone", "-q", "--bare", str(bundle), str(repo)], check=True, env={**os.environ, **_ENV}
+            )
         else:
             subprocess.run(["git", "init", "-q", "--bare", str(repo)], check=True, env={**os.environ, **_ENV})
         tree = template_tree(repo, template_dir)

@@ -61,9 +61,7 @@ def render(answers: dict, *, vcs_ref: str | None = None, interactive: bool = Fal
             message = str(error).strip().splitlines()[-1] if str(error).strip() else type(error).__name__
             raise UsageError(f"the template refused an answer ({message}): correct it and run again") from error
         files = {
-            path.relative_to(out).as_posix(): path.read_bytes()
-            for path in sorted(out.rglob("*"))
-            if path.is_file()
+            path.relative_to(out).as_posix(): path.read_bytes() for path in sorted(out.rglob("*")) if path.is_file()
         }
         context = _jsonable(worker.answers.combined)
     return Rendered(files=files, context=context, version=ref)

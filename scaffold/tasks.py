@@ -16,7 +16,7 @@ import yaml
 from scaffold import register
 from scaffold.errors import ConflictError, UsageError
 from scaffold.host import STATE_DIR, Host, detect
-from scaffold.names import TaskOptions, check_snake
+from scaffold.names import TaskOptions, check_generated, check_snake
 from scaffold.plan import Plan, check_no_journal
 
 
@@ -72,17 +72,23 @@ def find_task(host: Host, name: str) -> Task:
     for task in load_tasks(host):
         if task.name == name:
             return task
-    raise UsageError(f"task {name!r} is not in {host.root} (no {STATE_DIR}/{name}.yml): check the name with `flash-new list`")
+    raise UsageError(
+        f"task {name!r} is not in {host.root} (no {STATE_DIR}/{name}.yml): check the name with `flash-new list`"
+    )
 
 
 def _check_new(host: Host, options: TaskOptions) -> None:
     """Refuse a task that would collide with what the repository already has."""
     name, dt, tt = options.task_name, options.data_type, options.task_type
     if (host.state_dir / f"{name}.yml").exists():
-        raise UsageError(f"task {name!r} already exists ({STATE_DIR}/{name}.yml): choose another name or remove it first")
+        raise UsageError(
+            f"task {name!r} already exists ({STATE_DIR}/{name}.yml): choose another name or remove it first"
+        )
     package = host.path(host.package_dir)
     if (package / f"{dt}.py").exists():
-        raise UsageError(f"--data-type {dt!r} would shadow the module {host.package_dir}/{dt}.py: choose another data type")
+        raise UsageError(
+            f"--data-type {dt!r} would shadow the module {host.package_dir}/{dt}.py: choose another data type"
+        )
     if (package / dt / tt).exists() or (package / dt / f"{tt}.py").exists():
         raise UsageError(
             f"--task-type {tt!r} would shadow the existing task {host.package}.{dt}.{tt}: choose another name or task type"
@@ -120,6 +126,7 @@ def plan_task(
             model_class=rendered.context["model_class"],
         ).validate()
         _check_new(host, asked_options)
+    check_generated(rendered.files, rendered.context)
     plan = Plan(host.root)
     for path, data in rendered.files.items():
         plan.add(path, data, generated=True, force=force)
@@ -163,7 +170,9 @@ def plan_remove(dest: Path, name: str, *, force: bool = False, package: str | No
         raise UsageError(f"task {name!r} has no record ({register.record_path(name)}): it cannot be removed exactly")
     edited = [p for p in edited_files(host, task) if host.path(p).exists()]
     if edited and not force:
-        raise ConflictError(f"task {name!r} has files edited since generation ({', '.join(edited)}): pass --force to remove them")
+        raise ConflictError(
+            f"task {name!r} has files edited since generation ({', '.join(edited)}): pass --force to remove them"
+        )
     plan = Plan(host.root)
     for path in task.files:
         plan.add(path, None, generated=True)

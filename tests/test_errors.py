@@ -23,7 +23,7 @@ CASES = [
     ("soft keyword", ["task", "match"], "is a Python keyword"),
     ("empty", ["task", ""], "is not a snake_case identifier"),
     ("non-ascii", ["task", "tâche"], "is not a snake_case identifier"),
-    ("too long", ["task", "a" * 65], "is longer than 64 characters"),
+    ("too long", ["task", "a" * 21], "is longer than 20 characters"),
     ("shadows flash.core", ["task", "core"], "would shadow a core subpackage"),
     ("data type keyword", ["task", "ok", "--data-type", "import"], "is a Python keyword"),
     ("task type not snake", ["task", "ok", "--task-type", "Class-ification"], "is not a snake_case identifier"),
@@ -40,8 +40,11 @@ CASES = [
     ("destination is a file", ["task", "ok", "--dest", "{root}/CHANGELOG.md"], "is not a directory"),
     ("unknown package", ["task", "ok", "--package", "nope"], "has no nope/__init__.py"),
     ("existing task", ["task", "existing"], "already exists"),
-    ("shadows existing task", ["task", "other", "--data-type", "existing", "--task-type", "classification"],
-     "would shadow the existing task"),
+    (
+        "shadows existing task",
+        ["task", "other", "--data-type", "existing", "--task-type", "classification"],
+        "would shadow the existing task",
+    ),
     ("remove unknown task", ["remove", "ghost"], "is not in"),
 ]
 
@@ -73,4 +76,3 @@ def test_no_package_anywhere(tmp_path):
     assert result.returncode == 2
     assert "pass --package NAME" in result.stderr
     assert list(tmp_path.iterdir()) == []
-

@@ -20,7 +20,9 @@ TRAIN = pytest.mark.train
 def _summary(output: str) -> dict[str, int]:
     """The counts of pytest's closing line, e.g. ``{"passed": 20}``."""
     line = output.strip().splitlines()[-1]
-    return {word: int(count) for count, word in re.findall(r"(\d+) (passed|failed|skipped|xfailed|xpassed|error)", line)}
+    return {
+        word: int(count) for count, word in re.findall(r"(\d+) (passed|failed|skipped|xfailed|xpassed|error)", line)
+    }
 
 
 def assert_all_passed(result: subprocess.CompletedProcess, at_least: int) -> dict[str, int]:
@@ -81,11 +83,19 @@ def test_layout_of_an_older_flash_checkout(tmp_path):
 def test_generated_code_is_ruff_clean(package_host):
     create_task(package_host, TaskOptions("myclf"))
     ruff = [sys.executable, "-m", "ruff"]
-    check = subprocess.run([*ruff, "check", "--isolated", "--line-length", "120", "--select", "E,F,W", "."],
-                           cwd=package_host, capture_output=True, text=True)
+    check = subprocess.run(
+        [*ruff, "check", "--isolated", "--line-length", "120", "--select", "E,F,W", "."],
+        cwd=package_host,
+        capture_output=True,
+        text=True,
+    )
     assert check.returncode == 0, check.stdout
-    formatted = subprocess.run([*ruff, "format", "--isolated", "--line-length", "120", "--check", "."],
-                               cwd=package_host, capture_output=True, text=True)
+    formatted = subprocess.run(
+        [*ruff, "format", "--isolated", "--line-length", "120", "--check", "."],
+        cwd=package_host,
+        capture_output=True,
+        text=True,
+    )
     assert formatted.returncode == 0, formatted.stdout
 
 
@@ -124,11 +134,10 @@ def test_example_trains_and_reports_accuracy(package_host):
 @TRAIN
 def test_trains_end_to_end_on_iris(package_host, monkeypatch, tmp_path):
     """Imported and trained in this process, the task learns iris well above chance (1/3) on held-out data."""
+    import flash
     import numpy as np
     import torch
     from sklearn import datasets
-
-    import flash
 
     create_task(package_host, TaskOptions("myclf"))
     monkeypatch.syspath_prepend(str(package_host / "src"))

@@ -1,0 +1,233 @@
+"""Registration in a Flash checkout: every shared file a contribution touches, undone exactly by `remove`."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from scaffold import register
+from scaffold.host import detect
+from scaffold.names import TaskOptions
+from scaffold.plan import Plan
+from scaffold.tasks import create_task, load_tasks, remove_task
+from tests.conftest import make_flash_checkout, run_pytest, tree_snapshot
+from tests.test_generate import assert_all_passed
+
+# Two tasks into a new data type (one with Flash Zero), one into a data type Flash already has.
+TASKS = [
+    TaskOptions("sensor_clf", data_type="sensor", extras=["visualization", "cli"]),
+    TaskOptions("sensor_reg", data_type="sensor", kind="regression"),
+    TaskOptions("template_reg", data_type="template", kind="regression"),
+]
+
+
+def _options(index: int) -> TaskOptions:
+    source = TASKS[index]
+    return TaskOptions(**{k: (list(v) if isinstance(v, list) else v) for k, v in vars(source).items()})
+
+
+@pytest.fixture
+def checkout(tmp_path):
+    root = make_flash_checkout(tmp_path / "flash")
+    for index in range(len(TASKS)):
+        create_task(root, _options(index))
+    return root
+
+
+def _read(root, path):
+    return (root / path).read_text()
+
+
+def test_every_shared_file_is_registered(checkout):
+    init = _read(checkout, "src/flash/sensor/__init__.py")
+    assert init == (
+        "from flash.sensor.classification import SensorClfData, SensorClfClassifier  # noqa: F401\n"
+        "from flash.sensor.regression import SensorRegData, SensorRegRegressor  # noqa: F401\n"
+    )
+    template_init = _read(checkout, "src/flash/template/__init__.py")
+    assert "from flash.template.classification import TemplateData, TemplateSKLearnClassifier" in template_init
+    assert "from flash.template.regression import TemplateRegData, TemplateRegRegressor  # noqa: F401" in template_init
+    assert (checkout / "tests/sensor/__init__.py").is_file()
+
+    index = _read(checkout, "docs/source/index.rst")
+    assert ".. toctree::\n   :maxdepth: 1\n   :caption: Sensor\n\n   reference/sensor_classification\n" in index
+    assert "   reference/sensor_regression\n" in index
+    assert "   api/tabular\n   api/sensor\n   api/template\n" in index
+    assert index.index(":caption: Sensor") < index.index(":caption: API Reference")
+
+    api = _read(checkout, "docs/source/api/sensor.rst")
+    assert api.startswith("############\nflash.sensor\n############\n")
+    assert "    ~classification.model.SensorClfClassifier\n    ~classification.data.SensorClfData\n" in api
+    assert "    regression.data.SensorRegSKLearnRegressionInput\n" in api
+
+    changelog = _read(checkout, "CHANGELOG.md")
+    added = changelog.split("### Added\n\n", 1)[1].split("\n-\n", 1)[0]
+    assert added.splitlines() == [
+        "- Added the `TemplateRegRegressor` task: Predict a real value for template examples from their numeric "
+        "features\\.",
+        "- Added the `SensorRegRegressor` task: Predict a real value for sensor examples from their numeric features\\.",
+        "- Added the `SensorClfClassifier` task: Classify sensor examples from their numeric features\\.",
+    ]
+
+    scripts = _read(checkout, "tests/examples/test_scripts.py")
+    assert "    _SKLEARN_AVAILABLE,\n    _TOPIC_AUDIO_AVAILABLE,\n" in scripts
+    for folder, name in (
+        ("sensor", "sensor_classification"),
+        ("sensor", "sensor_regression"),
+        ("template", "template_regression"),
+    ):
+        assert f'            "{folder}",\n            "{name}.py",\n' in scripts
+    assert '    "flash.sensor.classification",\n]' in _read(checkout, "src/flash/__main__.py")
+
+    host = detect(checkout)
+    for task in load_tasks(host):
+        assert register.missing(host, task.registrations) == []
+
+
+def test_registering_again_changes_nothing(checkout):
+    host = detect(checkout)
+    for task in load_tasks(host):
+        plan = Plan(checkout)
+        register.register(host, task.record["context"], plan)
+        assert plan.writes == [], task.name
+
+
+@pytest.mark.train
+def test_examples_test_list_runs_the_new_examples(checkout):
+    result = run_pytest(checkout, "tests/examples/test_scripts.py", "-k", "sensor or template")
+    assert_all_passed(result, at_least=3)
+    assert "2 deselected" in result.stdout  # the fixture's own (audio, tabular) entries were not selected
+
+
+@pytest.mark.train
+def test_flash_zero_runs_the_new_command(checkout, tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "flash", "sensor_classification", "--trainer.fast_dev_run", "True"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, "PYTHONPATH": str(checkout / "src")},
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert (tmp_path / "sensor_classification_model.pt").is_file()
+
+
+@pytest.mark.train
+def test_docs_build_with_sphinx(checkout):
+    warnings = checkout / "warnings.txt"
+    result = subprocess.run(
+        [sys.executable, "-m", "sphinx", "-b", "html", "-q", "-w", str(warnings), "docs/source", "docs/_build"],
+        cwd=checkout,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        env={**os.environ, "PYTHONPATH": str(checkout / "src")},
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    ours = [
+        line
+        for line in warnings.read_text().splitlines()
+        if any(word in line for word in ("sensor", "template", "toctree", "autosummary", "import", "include"))
+    ]
+    assert ours == []
+    built = checkout / "docs/_build"
+    for page in (
+        "reference/sensor_classification",
+        "reference/sensor_regression",
+        "reference/template_regression",
+        "api/sensor",
+        "api/template",
+    ):
+        assert (built / f"{page}.html").is_file(), page
+    assert (built / "api/generated/flash.sensor.classification.model.SensorClfClassifier.html").is_file()
+    assert "SensorRegData" in (built / "api/sensor.html").read_text()
+
+
+def test_remove_leaves_the_tree_as_if_the_task_was_never_added(checkout, tmp_path):
+    remove_task(checkout, "sensor_clf")
+
+    without = make_flash_checkout(tmp_path / "without")
+    for index in (1, 2):
+        create_task(without, _options(index))
+
+    def shared(root):
+        return {p: d for p, d in tree_snapshot(root).items() if not p.startswith(".flash-new")}
+
+    assert shared(checkout) == shared(without)
+    host = detect(checkout)
+    assert sorted(t.name for t in load_tasks(host)) == ["sensor_reg", "template_reg"]
+    for task in load_tasks(host):
+        assert register.missing(host, task.registrations) == []
+
+
+def test_removing_every_task_restores_the_checkout(checkout, tmp_path):
+    for name in ("template_reg", "sensor_clf", "sensor_reg"):
+        remove_task(checkout, name)
+    assert tree_snapshot(checkout) == tree_snapshot(make_flash_checkout(tmp_path / "pristine"))
+
+
+def test_remove_refuses_edited_files_unless_forced(checkout):
+    model = checkout / "src/flash/sensor/regression/model.py"
+    model.write_text(model.read_text() + "# my change\n")
+    before = tree_snapshot(checkout)
+    from scaffold.errors import ConflictError
+
+    with pytest.raises(ConflictError, match="edited since generation"):
+        remove_task(checkout, "sensor_reg")
+    assert tree_snapshot(checkout) == before
+    remove_task(checkout, "sensor_reg", force=True)
+    assert not model.exists()
+
+
+def test_remove_dry_run_writes_nothing(checkout):
+    before = tree_snapshot(checkout)
+    plan = remove_task(checkout, "sensor_clf", dry_run=True)
+    assert tree_snapshot(checkout) == before
+    assert {c.action for c in plan.changes} >= {"delete", "modify"}
+
+
+def test_dry_run_announces_exactly_what_the_real_run_writes(tmp_path):
+    root = make_flash_checkout(tmp_path / "flash")
+    create_task(root, _options(0))
+    before = tree_snapshot(root)
+    plan = create_task(root, _options(1), dry_run=True)
+    assert tree_snapshot(root) == before
+    create_task(root, _options(1))
+    after = tree_snapshot(root)
+
+    changed = {p for p in set(before) | set(after) if before.get(p) != after.get(p) and after.get(p) != b"<dir>"}
+    assert changed == {c.path for c in plan.writes}
+    for change in plan.writes:
+        assert after.get(change.path) == change.after, change.path
+    assert {c.action for c in plan.writes} == {"create", "modify"}
+
+
+def test_external_package_registers_exports_docs_index_and_changelog(package_host):
+    create_task(package_host, TaskOptions("myclf"))
+    assert "from team_tasks.myclf.classification import MyclfData, MyclfClassifier" in _read(
+        package_host, "src/team_tasks/myclf/__init__.py"
+    )
+    index = _read(package_host, "docs/source/index.rst")
+    assert index.endswith(
+        "   guide\n\n.. toctree::\n   :maxdepth: 1\n   :caption: Myclf\n\n   reference/myclf_classification\n"
+    )
+    assert "### Added\n\n- Added the `MyclfClassifier` task" in _read(package_host, "CHANGELOG.md")
+    assert not (package_host / "docs/source/api").exists()
+    remove_task(package_host, "myclf")
+    assert _read(package_host, "docs/source/index.rst").endswith("   guide\n")
+
+
+def test_missing_anchor_is_a_one_line_error_naming_the_file(tmp_path):
+    root = make_flash_checkout(tmp_path / "flash")
+    index = root / "docs/source/index.rst"
+    index.write_text(index.read_text().replace(":caption: API Reference", ":caption: Reference"))
+    before = tree_snapshot(root)
+    from scaffold.errors import UsageError
+
+    with pytest.raises(UsageError, match=r"docs/source/index.rst does not have a toctree captioned 'API Reference'"):
+        create_task(root, _options(0))
+    assert tree_snapshot(root) == before
