@@ -1,0 +1,114 @@
+"""All-or-nothing: a failure at any step of a run leaves the tree byte for byte as it was."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from scaffold.errors import ConflictError, UsageError
+from scaffold.names import TaskOptions
+from scaffold.plan import JOURNAL, rollback
+from scaffold.tasks import create_task, plan_remove, plan_task
+from tests.conftest import make_flash_checkout, tree_snapshot
+
+FAILURES = [RuntimeError("injected"), KeyboardInterrupt(), OSError(28, "No space left on device")]
+
+
+class Inject:
+    """Raise ``error`` just before write number ``at`` of a plan."""
+
+    def __init__(self, at: int, error: BaseException):
+        self.at, self.error, self.count = at, error, 0
+
+    def __call__(self, change) -> None:
+        if self.count == self.at:
+            raise self.error
+        self.count += 1
+
+
+@pytest.fixture(scope="module")
+def checkout(tmp_path_factory):
+    return make_flash_checkout(tmp_path_factory.mktemp("plan") / "flash")
+
+
+def _options() -> TaskOptions:
+    return TaskOptions("sensor_clf", data_type="sensor", extras=["visualization", "cli"])
+
+
+def test_a_failure_at_every_step_of_task_leaves_the_tree_unchanged(checkout):
+    plan, _ = plan_task(checkout, _options())
+    steps = len(plan.writes)
+    assert steps >= 15  # the generated files and every shared file of a Flash checkout
+    before = tree_snapshot(checkout)
+    for at, error in zip(range(steps), itertools.cycle(FAILURES)):
+        plan, _ = plan_task(checkout, _options())
+        with pytest.raises(type(error)):
+            plan.apply(before_write=Inject(at, error))
+        assert tree_snapshot(checkout) == before, f"step {at}: {plan.writes[at].path}"
+
+
+def test_a_failure_at_every_step_of_remove_leaves_the_tree_unchanged(tmp_path):
+    root = make_flash_checkout(tmp_path / "flash")
+    create_task(root, _options())
+    create_task(root, TaskOptions("sensor_reg", data_type="sensor", kind="regression"))
+    before = tree_snapshot(root)
+    steps = len(plan_remove(root, "sensor_clf").writes)
+    for at, error in zip(range(steps), itertools.cycle(FAILURES)):
+        plan = plan_remove(root, "sensor_clf")
+        with pytest.raises(type(error)):
+            plan.apply(before_write=Inject(at, error))
+        assert tree_snapshot(root) == before, f"step {at}: {plan.writes[at].path}"
+
+
+def test_a_killed_run_is_noticed_and_rolled_back(checkout):
+    """A run that dies without cleaning up (SIGKILL) leaves its journal; the next run refuses; rollback restores."""
+    before = tree_snapshot(checkout)
+    plan, _ = plan_task(checkout, _options())
+
+    class Killed(BaseException):
+        pass
+
+    import scaffold.plan as plan_module
+
+    original = plan_module.rollback
+    plan_module.rollback = lambda root: []  # as if the process died before it could roll back
+    try:
+        with pytest.raises(Killed):
+            plan.apply(before_write=Inject(5, Killed()))
+    finally:
+        plan_module.rollback = original
+    assert (checkout / JOURNAL).is_file()
+    assert tree_snapshot(checkout) != before
+
+    with pytest.raises(UsageError, match="run `flash-new rollback`"):
+        plan_task(checkout, TaskOptions("other"))
+    rollback(checkout)
+    assert tree_snapshot(checkout) == before
+
+
+def test_an_existing_file_is_a_conflict_unless_forced(tmp_path):
+    root = make_flash_checkout(tmp_path / "flash")
+    mine = root / "examples/myclf/myclf_classification.py"
+    mine.parent.mkdir(parents=True)
+    mine.write_text("print('my own example')\n")
+    before = tree_snapshot(root)
+
+    plan = create_task(root, TaskOptions("myclf"), dry_run=True)
+    assert [c.path for c in plan.conflicts] == ["examples/myclf/myclf_classification.py"]
+    with pytest.raises(ConflictError, match="examples/myclf/myclf_classification.py"):
+        create_task(root, TaskOptions("myclf"))
+    assert tree_snapshot(root) == before
+
+    create_task(root, TaskOptions("myclf"), force=True)
+    assert "MyclfClassifier" in mine.read_text()
+
+
+def test_identical_files_are_left_alone(tmp_path):
+    root = make_flash_checkout(tmp_path / "flash")
+    plan, _ = plan_task(root, TaskOptions("myclf"))
+    example = next(c for c in plan.changes if c.path.startswith("examples/"))
+    (root / example.path).parent.mkdir(parents=True)
+    (root / example.path).write_bytes(example.after)
+    plan = create_task(root, TaskOptions("myclf"))
+    assert next(c for c in plan.changes if c.path == example.path).action == "identical"
