@@ -6,7 +6,7 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -22,7 +22,7 @@ app = typer.Typer(
 )
 
 Dest = Annotated[Path, typer.Option("--dest", help="The repository to work in.", show_default=True)]
-Package = Annotated[Optional[str], typer.Option("--package", help="The package of a non-Flash project.")]
+Package = Annotated[str | None, typer.Option("--package", help="The package of a non-Flash project.")]
 DryRun = Annotated[bool, typer.Option("--dry-run", help="Print the plan; write nothing.")]
 AsJson = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
 Force = Annotated[bool, typer.Option("--force", help="Overwrite conflicting or edited files.")]
@@ -76,22 +76,22 @@ def _main(
 @app.command()
 def task(
     name: Annotated[str, typer.Argument(help="The task name, a snake_case identifier.")],
-    data_type: Annotated[Optional[str], typer.Option(help="The data type (default: NAME).")] = None,
-    task_type: Annotated[Optional[str], typer.Option(help="The task type (default: from --kind).")] = None,
+    data_type: Annotated[str | None, typer.Option(help="The data type (default: NAME).")] = None,
+    task_type: Annotated[str | None, typer.Option(help="The task type (default: from --kind).")] = None,
     kind: Annotated[str, typer.Option(help="classification, regression or task.")] = "classification",
     inputs: Annotated[
-        Optional[list[str]], typer.Option("--inputs", help="Data sources: numpy, sklearn, dataframe, csv, tensor.")
+        list[str] | None, typer.Option("--inputs", help="Data sources: numpy, sklearn, dataframe, csv, tensor.")
     ] = None,
     extras: Annotated[
-        Optional[list[str]],
+        list[str] | None,
         typer.Option(
             "--extras", help="input-transform-module, output, visualization, output-transform, cli; 'none' for none."
         ),
     ] = None,
     cli: Annotated[bool, typer.Option("--cli", help="Add Flash Zero (same as --extras cli).")] = False,
-    description: Annotated[Optional[str], typer.Option(help="One line describing the task.")] = None,
-    data_class: Annotated[Optional[str], typer.Option(help="The DataModule class name.")] = None,
-    model_class: Annotated[Optional[str], typer.Option(help="The Task class name.")] = None,
+    description: Annotated[str | None, typer.Option(help="One line describing the task.")] = None,
+    data_class: Annotated[str | None, typer.Option(help="The DataModule class name.")] = None,
+    model_class: Annotated[str | None, typer.Option(help="The Task class name.")] = None,
     dest: Dest = Path("."),
     package: Package = None,
     defaults: Annotated[bool, typer.Option("--defaults", help="Never ask: take defaults for what is not given.")] = False,
@@ -133,12 +133,14 @@ def _next_steps(plan) -> None:
     created = [c.path for c in plan.changes if c.action == "create"]
     tests = sorted({str(Path(p).parent) for p in created if p.startswith("tests/") and "/test_" in p})
     examples = [p for p in created if p.startswith("examples/")]
+    # a src/ layout is importable once installed (pip install -e .); until then PYTHONPATH=src does it
+    env = "PYTHONPATH=src " if any(p.startswith("src/") for p in created) else ""
     console = _console()
     console.print("\nNext steps:", style="bold")
     for folder in tests:
-        console.print(f"  python -m pytest {folder}", markup=False)
+        console.print(f"  {env}python -m pytest {folder}", markup=False)
     for example in examples:
-        console.print(f"  python {example}", markup=False)
+        console.print(f"  {env}python {example}", markup=False)
 
 
 @app.command()
@@ -191,8 +193,10 @@ def update(
     else:
         console = _console()
         for r in results:
-            change = f"{r.old_version} -> {r.new_version}" if r.old_version != r.new_version else r.new_version
-            console.print(f"{r.name}: {change}, {len(r.changed)} file(s) changed", markup=False)
+            if r.old_version != r.new_version:
+                console.print(f"{r.name}: {r.old_version} -> {r.new_version}, {len(r.changed)} file(s) changed", markup=False)
+            else:
+                console.print(f"{r.name}: already at {r.new_version}, {len(r.changed)} file(s) changed", markup=False)
             for path in r.conflicts:
                 console.print(f"  [bold red]conflict[/bold red]  {path}", markup=True)
             for path in r.removed_edited:
@@ -221,7 +225,8 @@ def check(dest: Dest = Path("."), as_json: AsJson = False) -> None:
         print(f"no flash-new tasks in {report.root}")
     if not report.ok:
         failing = [t.name for t in report.tasks if not t.ok] or ["the repository"]
-        _fail(CheckFailed(f"{', '.join(failing)} need attention: see the table above"))
+        verb = "needs" if len(failing) == 1 else "need"
+        _fail(CheckFailed(f"{', '.join(failing)} {verb} attention: see the table above"))
 
 
 def _wide(console):

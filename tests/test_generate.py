@@ -37,8 +37,8 @@ def test_cli_writes_task_and_prints_next_steps(package_host):
     result = flash_new("task", "myclf", "--dest", str(package_host), "--defaults")
     assert result.returncode == 0, result.stderr
     assert "create  src/team_tasks/myclf/classification/model.py" in result.stdout
-    assert "python -m pytest tests/myclf/classification" in result.stdout
-    assert "python examples/myclf/myclf_classification.py" in result.stdout
+    assert "PYTHONPATH=src python -m pytest tests/myclf/classification" in result.stdout
+    assert "PYTHONPATH=src python examples/myclf/myclf_classification.py" in result.stdout
     for path in (
         "src/team_tasks/myclf/classification/__init__.py",
         "src/team_tasks/myclf/classification/data.py",
