@@ -230,6 +230,8 @@ def _update_one(root: Path, task: Task, target: str, data: dict) -> Updated:
     from scaffold.render import render
 
     host = detect(root, task.answers.get("package"))
+    if task.version == target and task.record.get("template_version") == target and not data:
+        return _refresh(host, task)
     answers_file = host.answers_file(task.name)
     edited = [path for path in edited_files(host, task) if host.path(path).is_file()]
     _run_copier(root, answers_file, target, data)
@@ -258,6 +260,18 @@ def _update_one(root: Path, task: Task, target: str, data: dict) -> Updated:
         reregistered=reregistered,
         removed_edited=[path for path in edited if not host.path(path).exists()],
     )
+
+
+def _refresh(host: Host, task: Task) -> Updated:
+    """A task already at the target version: only its missing registrations are added again."""
+    plan = Plan(host.root)
+    records, reregistered = _reregister(host, task, task.record["context"], plan)
+    if reregistered:
+        record = {**task.record, "registrations": records}
+        plan.add(register.record_path(task.name), (json.dumps(record, indent=2) + "\n").encode(), generated=False)
+    plan.apply()
+    changed = changed_paths(host.root)
+    return Updated(task.name, task.version, task.version, changed, reregistered=reregistered)
 
 
 def _conflicts(root: Path, changed: list[str]) -> list[str]:

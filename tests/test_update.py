@@ -273,6 +273,15 @@ def test_update_to_a_named_version_and_registrations_come_back_once(repo, vnext_
     assert "from team_tasks.alpha.classification import AlphaData, AlphaClassifier" in init.read_text()
     assert changelog.read_text().count("AlphaClassifier") == 1
     assert flash_new("check", "--dest", str(repo)).returncode == 0
+    # a task at the newest version: updating it only puts back what went missing
+    git_commit_all(repo, "update")
+    init.write_text("")
+    git_commit_all(repo, "drop the import again")
+    result = flash_new("update", "alpha", "--dest", str(repo))
+    assert result.returncode == 0 and f"alpha: already at v{next_version()}" in result.stdout
+    assert "AlphaClassifier" in init.read_text() and changelog.read_text().count("AlphaClassifier") == 1
+    assert git(repo, "status", "--porcelain") == " M src/team_tasks/alpha/__init__.py\n"
+    assert flash_new("check", "--dest", str(repo)).returncode == 0
 
 
 def test_remove_after_update_tells_edits_from_template_changes(repo, vnext_bundle):
