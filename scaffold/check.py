@@ -9,7 +9,8 @@ A task passes when
 * none of its files holds a conflict marker (a line starting with ``<<<<<<<`` or ``>>>>>>>``, left by an
   update or a merge) or has a ``*.rej`` file beside it, and none holds leftover placeholder text:
   unrendered Jinja (``{{ name }}``, ``{% if ... %}``) or a ``TODO(flash-new)`` marker, which a template
-  puts where the contributor has to write something before the task is done.
+  puts where the contributor has to write something before the task is done. Jinja is recognised as
+  the template writes it, with spaces inside the braces: ``f"{{x}}"`` in Python is no placeholder.
 
 Files are only read: a check changes nothing but installing the template bundle, so that a plain
 ``copier update`` works afterwards too.
@@ -34,7 +35,7 @@ TODO_MARKER = "TODO(flash-new)"
 _CONFLICT = re.compile(rb"^(?:<{7}|>{7})(?: |\r?$)", re.MULTILINE)
 _JINJA_STATEMENTS = "if|elif|else|endif|for|endfor|set|endset|include|import|macro|endmacro|raw|endraw|block|endblock"
 _PLACEHOLDERS = (
-    ("unrendered Jinja", re.compile(r"\{\{-?\s*[A-Za-z_][\w.]*\s*(?:\|[^{}\n]*)?-?\}\}")),
+    ("unrendered Jinja", re.compile(r"\{\{-? +[^{}\n]+? +-?\}\}")),
     ("unrendered Jinja", re.compile(r"\{%-?\s*(?:" + _JINJA_STATEMENTS + r")\b[^\n]*?%\}")),
     (f"{TODO_MARKER} marker", re.compile(re.escape(TODO_MARKER))),
 )
