@@ -12,6 +12,8 @@ import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+# The fixtures hold a Flash checkout's own `tests` package: collected, it would shadow this `tests` package.
+collect_ignore = ["fixtures"]
 
 
 @pytest.fixture(scope="session")
