@@ -56,13 +56,13 @@ def check_class(what: str, value: str) -> str:
 def check_description(value: str) -> str:
     """One printable line, words separated by single spaces (docstrings wrap it at them, and unwrap exactly)."""
     if not value.strip() or not value.isprintable():
-        _fail("--description", value, "must be one line of printable text")
+        _fail("--description", value, "must be one line of printable text: write one non-empty line, no tabs")
     if value != value.strip():
         _fail("--description", value, "has leading or trailing spaces: remove them")
     if "  " in value:
         _fail("--description", value, "has repeated spaces: separate words by single spaces")
     if len(value) > MAX_DESCRIPTION_LENGTH:
-        _fail("--description", value[:40] + "...", f"is longer than {MAX_DESCRIPTION_LENGTH} characters")
+        _fail("--description", value[:40] + "...", f"is longer than {MAX_DESCRIPTION_LENGTH} characters: shorten it")
     return value
 
 

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from scaffold import pyedit, rst
 from scaffold.errors import UsageError
 from scaffold.host import STATE_DIR, Host
+from scaffold.names import MAX_LINE_WIDTH, line_width
 from scaffold.plan import Plan
 
 # The captions of Flash's own data types in its docs index.
@@ -69,8 +70,13 @@ def md_escape(text: str) -> str:
 
 
 def _python_import(plan: Plan, path: str, module: str, names: list[str]) -> dict:
-    """``from <module> import <names>  # noqa: F401`` in ``path``, after the imports that sort before it."""
+    """``from <module> import <names>  # noqa: F401`` in ``path``, after the imports that sort before it.
+
+    Past 120 columns the names go one per line, as a formatter would put them.
+    """
     line = f"from {module} import {', '.join(names)}  # noqa: F401\n"
+    if line_width(line.rstrip("\n")) > MAX_LINE_WIDTH:
+        line = f"from {module} import (  # noqa: F401\n" + "".join(f"    {name},\n" for name in names) + ")\n"
     text = _text(plan, path)
     created = text is None
     text = text or ""

@@ -117,7 +117,11 @@ def test_predict_dataframe(tmp_path):
     """Predictions from a DataFrame."""
     features = np.random.rand(3, NUM_FEATURES).astype(np.float32)
     frame = pd.DataFrame(features, columns=[f"x{i}" for i in range(NUM_FEATURES)])
-    datamodule = MyregData.from_data_frame(list(frame.columns), predict_data_frame=frame, batch_size=4)
+    datamodule = MyregData.from_data_frame(
+        list(frame.columns),
+        predict_data_frame=frame,
+        batch_size=4,
+    )
     _check_predictions(_predict(tmp_path, datamodule), 3)
 
 
@@ -127,7 +131,11 @@ def test_predict_csv(tmp_path):
     features = np.random.rand(3, NUM_FEATURES).astype(np.float32)
     frame = pd.DataFrame(features, columns=[f"x{i}" for i in range(NUM_FEATURES)])
     frame.to_csv(tmp_path / "predict.csv", index=False)
-    datamodule = MyregData.from_csv(list(frame.columns), predict_file=str(tmp_path / "predict.csv"), batch_size=4)
+    datamodule = MyregData.from_csv(
+        list(frame.columns),
+        predict_file=str(tmp_path / "predict.csv"),
+        batch_size=4,
+    )
     _check_predictions(_predict(tmp_path, datamodule), 3)
 
 

@@ -109,7 +109,11 @@ def test_predict_csv(tmp_path):
     features = np.random.rand(3, NUM_FEATURES).astype(np.float32)
     frame = pd.DataFrame(features, columns=[f"x{i}" for i in range(NUM_FEATURES)])
     frame.to_csv(tmp_path / "predict.csv", index=False)
-    datamodule = MytaskData.from_csv(list(frame.columns), predict_file=str(tmp_path / "predict.csv"), batch_size=4)
+    datamodule = MytaskData.from_csv(
+        list(frame.columns),
+        predict_file=str(tmp_path / "predict.csv"),
+        batch_size=4,
+    )
     _check_predictions(_predict(tmp_path, datamodule), 3)
 
 

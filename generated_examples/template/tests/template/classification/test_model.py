@@ -1,4 +1,5 @@
-"""Tests of the TemplateSKLearnClassifier: forward, train, validate, test, predict from every input, checkpoints, TorchScript."""
+"""Tests of the TemplateSKLearnClassifier: forward, train, validate, test, predict from every input, checkpoints,
+TorchScript."""
 
 import numpy as np
 import pytest
