@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import keyword
 import re
+import sys
 from dataclasses import dataclass, field
 
 KINDS = ("classification", "regression", "task")
@@ -19,6 +20,12 @@ _SNAKE = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*")
 _CLASS = re.compile(r"[A-Z][A-Za-z0-9]*")
 # Subpackages of a Flash package that are not data types: a task there would shadow them.
 RESERVED_DATA_TYPES = frozenset({"core", "data", "utils", "utilities", "template_utils"})
+# Modules a data type must not be named after: pytest puts a project's tests/ folder on sys.path when it is not
+# a package, and tests/<data_type>/ would then shadow the module for the generated tests (and all others).
+SHADOWED_MODULES = frozenset(sys.stdlib_module_names) | frozenset(
+    "flash torch torchmetrics torchvision pytorch_lightning lightning lightning_fabric lightning_utilities numpy "
+    "pandas sklearn scipy pytest jsonargparse yaml packaging setuptools pkg_resources tqdm fsspec requests".split()
+)
 # The longest names whose generated code still fits Flash's 120 columns (a task name of 20 gives a class name
 # of 30); :func:`check_generated` refuses the rare combination (a long package name) that does not.
 MAX_NAME_LENGTH = 20
@@ -97,6 +104,12 @@ class TaskOptions:
         self.data_type = check_snake("--data-type", self.data_type or self.task_name)
         if self.data_type in RESERVED_DATA_TYPES:
             _fail("--data-type", self.data_type, "would shadow a core subpackage: choose another data type")
+        if self.data_type in SHADOWED_MODULES:
+            _fail(
+                "--data-type",
+                self.data_type,
+                f"is the name of a Python module that tests/{self.data_type}/ would shadow: choose another data type",
+            )
         self.task_type = check_snake("--task-type", self.task_type or DEFAULT_TASK_TYPES[self.kind])
         self.inputs = _choices("--inputs", self.inputs, INPUTS)
         if not self.inputs:

@@ -26,6 +26,7 @@ import yaml
 from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
+from scaffold.names import SHADOWED_MODULES
 from tests.conftest import REPO, make_package, tree_snapshot
 
 RUFF = [sys.executable, "-m", "ruff"]
@@ -215,6 +216,8 @@ def expected_refusal(answers: dict) -> str | None:
         return problem
     if data_type in ("core", "data", "utils", "utilities", "template_utils"):
         return "would shadow a core subpackage"
+    if data_type in sys.stdlib_module_names or data_type in SHADOWED_MODULES:
+        return "is the name of a Python module"
     default_task_type = {"classification": "classification", "regression": "regression", "task": "custom"}
     if problem := _snake_problem(answers["task_type"] or default_task_type[answers["kind"]]):
         return problem
