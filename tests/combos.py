@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import re
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import combinations, product
@@ -305,8 +305,11 @@ class FastRenderer:
         recorded.update((k, context[k]) for k in self.questions if k in context and k not in hidden)
         return context, recorded
 
-    def render(self, answers: dict) -> dict[str, bytes]:
-        """The files copier would write for ``answers``, by path relative to the destination."""
+    def render(self, answers: dict, only: Callable[[str], bool] | None = None) -> dict[str, bytes]:
+        """The files copier would write for ``answers``, by path relative to the destination.
+
+        ``only`` keeps the files whose path it accepts (the others are not rendered).
+        """
         context, recorded = self.context(answers)
         answers_relpath = Path(self._render_string(str(self.template.answers_relpath), context))
         context = {**context, "_copier_answers": recorded, "_copier_conf": {"answers_file": answers_relpath}}
@@ -330,7 +333,7 @@ class FastRenderer:
             if not rendered:
                 continue
             path = Path(*rendered)
-            if excluded(path):
+            if excluded(path) or (only is not None and not only(path.as_posix())):
                 continue
             if is_template:
                 template = self._compiled.get(str(source))

@@ -1,0 +1,169 @@
+"""The generated docs page of every combination of kind, inputs and extras builds with Sphinx, warning-free.
+
+A page's text depends on the kind, the inputs and the Flash Zero extra; what its ``literalinclude`` directives
+find depends on the files they name (the example, and ``:pyobject:`` of model.py, data.py and backbones.py), which
+depend on every option. Sphinx handles each directive on its own, from its options and the file it reads, so a
+set of pages covers every combination when it holds every distinct page text and every distinct (directive,
+included file) pair of all 2976 combinations. That set is built as ONE Sphinx project: each page with its own
+combination's files at the relative paths it names, under a task name of its own.
+"""
+
+from __future__ import annotations
+
+import heapq
+import re
+import subprocess
+import sys
+from pathlib import PurePosixPath
+
+import pytest
+
+from tests.combos import Combo, FastRenderer, all_combos
+
+ALL = all_combos()
+FLASH_LAYOUT = {"package": "flash", "package_dir": "src/flash"}
+INCLUDE = re.compile(r"^\.\. literalinclude:: (\S+)\n((?:    :\S+:.*\n)*)", re.M)
+
+
+def answers(combo: Combo, task_name: str) -> dict:
+    return {**combo.options(task_name).validate().answers(), **FLASH_LAYOUT}
+
+
+def _not_tests(path: str) -> bool:
+    return not path.startswith("tests/")
+
+
+def page_of(files: dict[str, bytes]) -> str:
+    (page,) = [path for path in files if path.startswith("docs/source/reference/") and path.endswith(".rst")]
+    return page
+
+
+def includes(files: dict[str, bytes], page: str) -> list[tuple[str, str]]:
+    """The page's ``literalinclude`` directives: each one's text and the repository path of the file it reads."""
+    found = []
+    for match in INCLUDE.finditer(files[page].decode()):
+        parts = []
+        for part in PurePosixPath(page).parent.joinpath(match.group(1)).parts:
+            if part == "..":
+                parts.pop()
+            else:
+                parts.append(part)
+        found.append((match.group(0), "/".join(parts)))
+    return found
+
+
+def doc_keys(files: dict[str, bytes]) -> set[tuple]:
+    """What Sphinx's warnings about the page can depend on: its text, and each directive with the file it reads."""
+    page = page_of(files)
+    keys: set[tuple] = {("page", files[page])}
+    for directive, path in includes(files, page):
+        keys.add(("include", directive, files.get(path)))
+    return keys
+
+
+def cover(keys: list[set[tuple]]) -> list[int]:
+    """Indexes of combinations that together hold every key (lazy greedy: the largest gain first)."""
+    remaining = set().union(*keys)
+    heap = [(-len(k), index) for index, k in enumerate(keys)]
+    heapq.heapify(heap)
+    chosen = []
+    while remaining:
+        negative_gain, index = heapq.heappop(heap)
+        gain = len(keys[index] & remaining)
+        if gain == -negative_gain:
+            chosen.append(index)
+            remaining -= keys[index]
+        elif gain:
+            heapq.heappush(heap, (-gain, index))
+    return sorted(chosen)
+
+
+@pytest.fixture(scope="module")
+def renderer(home):
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("HOME", str(home))
+        patch.setenv("COPIER_SETTINGS_PATH", str(home / "copier-settings.yml"))
+        fast = FastRenderer()
+    yield fast
+    fast.close()
+
+
+def test_every_include_of_a_page_is_a_generated_file(renderer):
+    """The page includes the example, model.py (the Task class), data.py (the DataModule) and backbones.py."""
+    for combo in (ALL[0], ALL[-1]):
+        data = answers(combo, "combo")
+        context, _ = renderer.context(data)
+        files = renderer.render(data, only=_not_tests)
+        page = page_of(files)
+        assert page == f"docs/source/reference/{context['doc_page']}.rst"
+        found = includes(files, page)
+        assert [path for _, path in found] == [
+            f"examples/combo/{context['doc_page']}.py",
+            *(f"{context['task_dir']}/{module}.py" for module in ("model", "data", "backbones")),
+        ]
+        assert all(path in files for _, path in found)
+        pyobjects = [re.search(r":pyobject: (\S+)", directive) for directive, _ in found]
+        assert [m and m.group(1) for m in pyobjects] == [None, context["model_class"], "ComboData", "load_mlp_128"]
+
+
+def test_docs_pages_of_every_combination_build_without_warnings(renderer, tmp_path):
+    keys = [doc_keys(renderer.render(answers(combo, "combo"), only=_not_tests)) for combo in ALL]
+    pages = {key for k in keys for key in k if key[0] == "page"}
+    assert len(pages) == 3 * 31 * 2  # kind x inputs x Flash Zero or not
+    chosen = cover(keys)
+    assert set().union(*(keys[index] for index in chosen)) == set().union(*keys)
+
+    root = tmp_path / "project"
+    source = root / "docs" / "source"
+    source.mkdir(parents=True)
+    (source / "conf.py").write_text('project = "every combination"\nexclude_patterns = ["_build"]\n')
+    built = {}
+    for number, index in enumerate(chosen):
+        name = f"page{number:04d}"
+        files = renderer.render(answers(ALL[index], name), only=_not_tests)
+        page = page_of(files)
+        # the same page and the same directives as the combination's under the sweep's name, now for this name
+        assert len(includes(files, page)) == 4
+        for path, data in files.items():
+            (root / path).parent.mkdir(parents=True, exist_ok=True)
+            (root / path).write_bytes(data)
+        built[page.removeprefix("docs/source/").removesuffix(".rst")] = name
+    toctree = "".join(f"   {doc}\n" for doc in sorted(built))
+    (source / "index.rst").write_text(
+        f"Every combination\n=================\n\n.. toctree::\n   :maxdepth: 1\n\n{toctree}"
+    )
+
+    warnings = root / "warnings.txt"
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "sphinx",
+            "-b",
+            "text",
+            "-n",
+            "-q",
+            "-E",
+            "-j",
+            "2",
+            "-w",
+            str(warnings),
+            str(source),
+            str(root / "_build"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr[-5000:]
+    assert warnings.read_text() == "", warnings.read_text()[:5000]
+    assert result.stderr == "", result.stderr[-5000:]
+    for doc, name in built.items():
+        text = (root / "_build" / f"{doc}.txt").read_text()
+        stem = name.capitalize()
+        # each literalinclude brought in what it names: the whole example, and the three objects
+        assert f"from flash.{name}." in text, doc
+        assert f"class {stem}Data(DataModule):" in text, doc
+        assert re.search(rf"class {stem}(Classifier|Regressor|Task)\((ClassificationTask|RegressionTask|Task)\):", text)
+        assert "def load_mlp_128(num_features, **_):" in text, doc
+        assert "def load_mlp_128_256" not in text, doc
