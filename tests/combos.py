@@ -155,7 +155,9 @@ class FastRenderer:
     the questionnaire (answers given are parsed, the rest are rendered defaults, in ``copier.yml`` order;
     ``when: false`` ones are left out of the answers file), the paths (each part rendered; an empty part drops
     the file; ``_exclude`` applies to the rendered path) and the files (``.jinja`` ones rendered, others
-    copied). Templates are compiled once, which is where the time goes.
+    copied). A copier run clones the template and compiles every template again; here the clone and the
+    compiled templates are shared by all renders, and one-string templates are memoized. This leans on copier
+    internals (``copier._main``), so tests compare its output with real copier renders byte for byte.
     """
 
     def __init__(self, src_path: str | None = None, vcs_ref: str | None = None) -> None:
