@@ -67,7 +67,8 @@ def git(root: Path, *args: str, check: bool = True, env: dict | None = None) -> 
         ["git", "-C", str(root), *args], capture_output=True, text=True, env={**os.environ, **(env or {})}
     )
     if check and result.returncode:
-        raise UsageError(f"git {' '.join(args)} failed in {root}: {result.stderr.strip().splitlines()[-1:]}")
+        reason = (result.stderr.strip().splitlines() or [f"exit code {result.returncode}"])[-1]
+        raise UsageError(f"git {' '.join(args)} failed in {root} ({reason}): fix the repository and run again")
     return result.stdout
 
 

@@ -258,6 +258,16 @@ def test_update_refuses_what_it_cannot_do(repo, vnext_bundle):
     assert git(repo, "status", "--porcelain") == ""
 
 
+def test_a_project_outside_git_is_refused(package_host, own_home):
+    create_task(package_host, TaskOptions("alpha"))
+    result = flash_new("update", "alpha", "--dest", str(package_host))
+    assert result.returncode == 2
+    assert result.stderr == (
+        f"flash-new: error: {package_host} is not a git repository with a commit: "
+        "commit the project to git, then update\n"
+    )
+
+
 def test_update_to_a_named_version_and_registrations_come_back_once(repo, vnext_bundle):
     init = repo / "src/team_tasks/alpha/__init__.py"
     init.write_text("")
