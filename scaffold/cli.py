@@ -193,10 +193,8 @@ def update(
     else:
         console = _console()
         for r in results:
-            if r.old_version != r.new_version:
-                console.print(f"{r.name}: {r.old_version} -> {r.new_version}, {len(r.changed)} file(s) changed", markup=False)
-            else:
-                console.print(f"{r.name}: already at {r.new_version}, {len(r.changed)} file(s) changed", markup=False)
+            moved = f"{r.old_version} -> {r.new_version}" if r.old_version != r.new_version else f"already at {r.new_version}"
+            console.print(f"{r.name}: {moved}, {len(r.changed)} file(s) changed", markup=False)
             for path in r.conflicts:
                 console.print(f"  [bold red]conflict[/bold red]  {path}", markup=True)
             for path in r.removed_edited:
