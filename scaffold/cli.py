@@ -193,7 +193,9 @@ def update(
     else:
         console = _console()
         for r in results:
-            moved = f"{r.old_version} -> {r.new_version}" if r.old_version != r.new_version else f"already at {r.new_version}"
+            moved = f"already at {r.new_version}"
+            if r.old_version != r.new_version:
+                moved = f"{r.old_version} -> {r.new_version}"
             console.print(f"{r.name}: {moved}, {len(r.changed)} file(s) changed", markup=False)
             for path in r.conflicts:
                 console.print(f"  [bold red]conflict[/bold red]  {path}", markup=True)
