@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import random
+import re
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
@@ -223,52 +224,58 @@ def test_covering_set_holds_every_pair_of_option_values():
 
 @pytest.mark.train
 def test_covering_set_passes_its_generated_tests_and_runs_its_examples(tmp_path, monkeypatch):
-    # Two processes share 2 cores: one torch thread each, or they thrash.
-    monkeypatch.setenv("OMP_NUM_THREADS", "1")
+    """The tasks of the covering set, side by side in one external package: one pytest run over all their tests,
+    and every example (and every Flash Zero command, for a short run) beside it, two processes at a time."""
+    monkeypatch.setenv("OMP_NUM_THREADS", "1")  # two processes share 2 cores: one torch thread each
     host = make_package(tmp_path / "host")
     tasks = []
     for index, combo in enumerate(COVER):
         name = f"cover{index}"
         plan = create_task(host, combo.options(name))
         created = [change.path for change in plan.changes if change.action == "create"]
-        tests = sorted(
-            {path.rsplit("/", 1)[0] for path in created if path.startswith(f"tests/{name}/") and "/test_" in path}
-        )
+        tests = {path.rsplit("/", 1)[0] for path in created if path.startswith(f"tests/{name}/") and "/test_" in path}
         examples = [path for path in created if path.startswith(f"examples/{name}/") and path.endswith(".py")]
-        assert len(tests) == 1 and len(examples) == 1, created
-        tasks.append((name, combo, tests[0], examples[0]))
+        clis = [path for path in created if path.startswith(f"src/team_tasks/{name}/") and path.endswith("/cli.py")]
+        assert len(tests) == 1 and len(examples) == 1 and len(clis) == ("cli" in combo.extras), created
+        tasks.append((name, combo, tests.pop(), examples[0], clis[0] if clis else None))
 
-    def example(path: str) -> subprocess.CompletedProcess:
-        return subprocess.run(
-            [sys.executable, path],
-            cwd=host,
-            capture_output=True,
-            text=True,
-            timeout=600,
-            env={**os.environ, "PYTHONPATH": str(host / "src")},
-        )
+    def run(command: list[str], cwd) -> subprocess.CompletedProcess:
+        env = {**os.environ, "PYTHONPATH": str(host / "src")}
+        return subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=600, env=env)
+
+    def flash_zero(cli: str) -> tuple[subprocess.CompletedProcess, object]:
+        cwd = tmp_path / "flash-zero" / cli.replace("/", "_")  # its checkpoint apart from the example's
+        cwd.mkdir(parents=True)
+        module = cli.removeprefix("src/").removesuffix(".py").replace("/", ".")
+        return run([sys.executable, "-m", module, "--trainer.fast_dev_run", "1"], cwd), cwd
 
     with ThreadPoolExecutor(max_workers=2) as pool:
-        suite = pool.submit(run_pytest, host, *[folder for _, _, folder, _ in tasks])
-        runs = {name: pool.submit(example, path) for name, _, _, path in tasks}
+        suite = pool.submit(run_pytest, host, *[folder for _, _, folder, _, _ in tasks])
+        runs = {name: pool.submit(run, [sys.executable, example], host) for name, _, _, example, _ in tasks}
+        zero = {name: pool.submit(flash_zero, cli) for name, _, _, _, cli in tasks if cli}
         suite = suite.result()
-        runs = {name: run.result() for name, run in runs.items()}
+        runs = {name: future.result() for name, future in runs.items()}
+        zero = {name: future.result() for name, future in zero.items()}
 
     counts = pytest_counts(suite.stdout)
     assert suite.returncode == 0, suite.stdout[-5000:] + suite.stderr[-3000:]
     assert set(counts) == {"passed"}, counts
     passed = [line for line in suite.stdout.splitlines() if line.startswith("PASSED ")]
     assert len(passed) == counts["passed"]
-    for name, combo, folder, _ in tasks:
+    for name, combo, folder, _, _ in tasks:
         own = {line.removeprefix(f"PASSED {folder}/") for line in passed if line.startswith(f"PASSED {folder}/")}
         assert len(own) >= 18, (name, combo, own)
         for source in combo.inputs:  # every input is loaded for every stage and predicted from
             assert f"test_data.py::test_{CONSTRUCTORS[source]}" in own, (name, combo, source)
             assert f"test_model.py::test_predict_{source}" in own, (name, combo, source)
         assert {"test_model.py::test_train", "test_model.py::test_checkpoint_round_trip"} <= own, (name, combo)
-    for name, combo, _, path in tasks:
-        run = runs[name]
-        assert run.returncode == 0, f"{path} ({combo}):\n{run.stderr[-4000:]}"
-        assert "val_" in run.stdout, run.stdout[-2000:]
-        page = path.rsplit("/", 1)[-1].removesuffix(".py")
-        assert (host / f"{page}_model.pt").is_file(), path
+    for name, combo, _, example, _ in tasks:
+        result = runs[name]
+        assert result.returncode == 0, f"{example} ({combo}):\n{result.stderr[-4000:]}"
+        assert re.search(r"^val_\w+: [0-9.]+$", result.stdout, re.M), result.stdout[-2000:]
+        page = example.rsplit("/", 1)[-1].removesuffix(".py")
+        assert (host / f"{page}_model.pt").is_file(), example
+    assert zero, "the covering set has Flash Zero on somewhere"
+    for name, (result, cwd) in zero.items():
+        assert result.returncode == 0, f"{name} Flash Zero:\n{result.stderr[-4000:]}"
+        assert [p.name for p in cwd.glob("*_model.pt")], (name, sorted(p.name for p in cwd.iterdir()))
