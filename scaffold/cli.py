@@ -94,7 +94,7 @@ def task(
     model_class: Annotated[str | None, typer.Option(help="The Task class name.")] = None,
     dest: Dest = Path("."),
     package: Package = None,
-    defaults: Annotated[bool, typer.Option("--defaults", help="Never ask: take defaults for what is not given.")] = False,
+    defaults: Annotated[bool, typer.Option("--defaults", help="Never ask; take defaults for the rest.")] = False,
     dry_run: DryRun = False,
     as_json: AsJson = False,
     force: Force = False,

@@ -153,7 +153,7 @@ def _changelog_line(plan: Plan, path: str, line: str) -> dict:
     """``line`` first under ``### Added`` of the unreleased section of a Keep a Changelog file."""
     text = _text(plan, path)
     lines = text.splitlines(keepends=True)
-    unreleased = next((i for i, l in enumerate(lines) if l.startswith("## ") and "unreleased" in l.lower()), None)
+    unreleased = next((i for i, x in enumerate(lines) if x.startswith("## ") and "unreleased" in x.lower()), None)
     if unreleased is None:
         raise _missing(path, "an '## [Unreleased]' section")
     end = next((i for i in range(unreleased + 1, len(lines)) if lines[i].startswith("## ")), len(lines))
@@ -450,7 +450,7 @@ def unregister(host: Host, task_name: str, records: list[dict], plan: Plan) -> N
                     break
         elif op == "import-name" and record["added"] and not _shared(others, record):
             if record["name"] not in pyedit.names_used(text, path):
-                for module, names, span in pyedit.import_froms(text, path):
+                for module, _names, span in pyedit.import_froms(text, path):
                     if module == record["module"]:
                         lines = text.splitlines(keepends=True)
                         for index in range(span.start, span.end - 1):

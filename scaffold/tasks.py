@@ -91,7 +91,8 @@ def _check_new(host: Host, options: TaskOptions) -> None:
         )
     if (package / dt / tt).exists() or (package / dt / f"{tt}.py").exists():
         raise UsageError(
-            f"--task-type {tt!r} would shadow the existing task {host.package}.{dt}.{tt}: choose another name or task type"
+            f"--task-type {tt!r} would shadow the existing task {host.package}.{dt}.{tt}: "
+            "choose another name or task type"
         )
     for task in load_tasks(host):
         if task.answers.get("data_type") == dt and task.answers.get("task_type") == tt:

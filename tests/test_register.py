@@ -68,7 +68,8 @@ def test_every_shared_file_is_registered(checkout):
     assert added.splitlines() == [
         "- Added the `TemplateRegRegressor` task: Predict a real value for template examples from their numeric "
         "features\\.",
-        "- Added the `SensorRegRegressor` task: Predict a real value for sensor examples from their numeric features\\.",
+        "- Added the `SensorRegRegressor` task: Predict a real value for sensor examples from their numeric "
+        "features\\.",
         "- Added the `SensorClfClassifier` task: Classify sensor examples from their numeric features\\.",
     ]
 
