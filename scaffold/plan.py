@@ -15,16 +15,20 @@ import json
 import os
 import shutil
 import signal
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from scaffold.errors import ConflictError, UsageError
+from scaffold.errors import ConflictError, UsageError, WriteError
 from scaffold.host import STATE_DIR
 
 JOURNAL = f"{STATE_DIR}/transaction.json"
 WRITES = ("create", "modify", "delete")
+# Test hook: seconds to pause before each write of :meth:`Plan.apply`, so that the interruption tests can stop a
+# run between two writes (``FLASH_NEW_TEST_WRITE_DELAY=0.05``). Nothing sets it outside the tests.
+WRITE_DELAY_ENV = "FLASH_NEW_TEST_WRITE_DELAY"
 
 
 @dataclass
@@ -60,6 +64,11 @@ class Plan:
         (``generated=False``) is edited on purpose, so it is a modification.
         """
         full = self.root / path
+        for parent in Path(path).parents:
+            if parent != Path(".") and (self.root / parent).exists() and not (self.root / parent).is_dir():
+                raise UsageError(
+                    f"{parent.as_posix()} is a file where {path} needs a folder: move it away and run again"
+                )
         if full.exists() and not full.is_file():
             raise UsageError(f"{path} exists and is not a file: move it away and run again")
         before = full.read_bytes() if full.is_file() else None
@@ -128,11 +137,14 @@ class Plan:
             "files": {c.path: _b64(c.before) for c in writes},
             "dirs": [d.as_posix() for d in new_dirs],
         }
-        with _signals_interrupt():
+        delay = float(os.environ.get(WRITE_DELAY_ENV) or 0)
+        with signals_interrupt():
             try:
                 (self.root / STATE_DIR).mkdir(exist_ok=True)
                 _write_atomic(self.root / JOURNAL, json.dumps(journal).encode())
                 for change in writes:
+                    if delay:
+                        time.sleep(delay)
                     if before_write is not None:
                         before_write(change)
                     target = self.root / change.path
@@ -141,12 +153,26 @@ class Plan:
                     else:
                         target.parent.mkdir(parents=True, exist_ok=True)
                         _write_atomic(target, change.after)
+            except OSError as error:  # a folder that is read-only, full or not a folder: nothing stays written
+                self._undo(journal)
+                where = Path(error.filename or self.root)
+                where = where.relative_to(self.root).as_posix() if where.is_relative_to(self.root) else str(where)
+                raise WriteError(
+                    f"cannot write {where} ({error.strerror}): make the repository writable, then run again; "
+                    "nothing was changed"
+                ) from error
             except BaseException:
-                if not rollback(self.root) and STATE_DIR in journal["dirs"]:
-                    _remove_empty(self.root / STATE_DIR)
+                self._undo(journal)
                 raise
-            (self.root / JOURNAL).unlink()
-            self._prune([c.path for c in writes if c.after is None] + [JOURNAL])
+            with signals_interrupt(ignore=True):  # every file is written: a late signal must not leave the rest
+                self._prune([c.path for c in writes if c.after is None])
+                (self.root / JOURNAL).unlink()
+                self._prune([JOURNAL])
+
+    def _undo(self, journal: dict) -> None:
+        """Restore what the journal saved; drop the state folder when this run created it and it is empty."""
+        if not rollback(self.root) and STATE_DIR in journal["dirs"]:
+            _remove_empty(self.root / STATE_DIR)
 
     def _prune(self, deleted: list[str]) -> None:
         """Remove the folders that deletions left empty but for Python's caches."""
@@ -204,7 +230,7 @@ def rollback(root: Path) -> list[str]:
     if not journal_path.exists():
         return []
     journal = json.loads(journal_path.read_text())
-    with _signals_interrupt(ignore=True):
+    with signals_interrupt(ignore=True):
         restored = []
         for path, data in journal["files"].items():
             target = root / path
@@ -225,7 +251,7 @@ def rollback(root: Path) -> list[str]:
 
 
 @contextmanager
-def _signals_interrupt(ignore: bool = False) -> Iterator[None]:
+def signals_interrupt(ignore: bool = False) -> Iterator[None]:
     """Turn SIGTERM into KeyboardInterrupt (or ignore SIGINT and SIGTERM) while the block runs."""
     try:
         old = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}

@@ -32,7 +32,7 @@ from scaffold import register, template
 from scaffold.check import conflict_lines
 from scaffold.errors import ConflictError, UsageError
 from scaffold.host import Host, detect
-from scaffold.plan import Plan, check_no_journal
+from scaffold.plan import Plan, check_no_journal, signals_interrupt
 from scaffold.tasks import Task, edited_files, find_task, load_tasks, record_text
 
 # Answers that place the task: changing them through an update would move its files under the old answers file.
@@ -155,7 +155,8 @@ def update_tasks(
         _check_updatable(task, target, versions, data or {})
     check_clean(root)
     results = []
-    with _one_at_a_time(root, len(tasks)) as snapshot:
+    # SIGTERM stops an update as Ctrl-C does: through the restore below, never halfway through copier's writes.
+    with signals_interrupt(), _one_at_a_time(root, len(tasks)) as snapshot:
         for index, task in enumerate(tasks):
             if index:
                 snapshot()
@@ -194,8 +195,9 @@ def _one_at_a_time(root: Path, count: int) -> Iterator:
     try:
         yield snapshot
     except BaseException:
-        git(root, "reset", "-q", "--hard", head, check=False)
-        git(root, "clean", "-q", "-fd", check=False)
+        with signals_interrupt(ignore=True):  # a second Ctrl-C must not stop the restore
+            git(root, "reset", "-q", "--hard", head, check=False)
+            git(root, "clean", "-q", "-fd", check=False)
         raise
     finally:
         if detached:
