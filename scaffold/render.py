@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import tempfile
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,22 +40,24 @@ def render(answers: dict, *, vcs_ref: str | None = None, interactive: bool = Fal
     ``interactive`` lets copier ask, in the terminal, every question ``answers`` leaves open.
     """
     import copier
-    from copier.errors import CopierAnswersInterrupt, UserMessageError
+    from copier.errors import CopierAnswersInterrupt, MissingSettingsWarning, UserMessageError
 
     src = template.ensure_installed()
     ref = vcs_ref or template.latest_version()
     with tempfile.TemporaryDirectory(prefix="flash-new-") as tmp:
         out = Path(tmp) / "out"
         try:
-            worker = copier.run_copy(
-                src,
-                str(out),
-                data=answers,
-                vcs_ref=ref,
-                defaults=not interactive,
-                quiet=True,
-                unsafe=True,
-            )
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", MissingSettingsWarning)  # COPIER_SETTINGS_PATH naming no file
+                worker = copier.run_copy(
+                    src,
+                    str(out),
+                    data=answers,
+                    vcs_ref=ref,
+                    defaults=not interactive,
+                    quiet=True,
+                    unsafe=True,
+                )
         except (CopierAnswersInterrupt, KeyboardInterrupt) as error:
             raise UsageError("cancelled at a question: nothing was written") from error
         except (ValueError, UserMessageError) as error:

@@ -170,6 +170,7 @@ def run_trial(scenario: Scenario, trial: int, scratch: Path) -> Outcome:
     elif snapshot == scenario.after:
         state = "complete"
     else:
+
         def differ(other: dict) -> list[str]:
             return sorted(p for p in set(snapshot) | set(other) if snapshot.get(p) != other.get(p))[:6]
 
