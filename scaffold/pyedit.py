@@ -1,15 +1,16 @@
-"""Edits of Python files located through their syntax tree (the standard library's ``ast``), applied as exact
-line splices.
+"""Edits of Python files located through their syntax tree (libcst), applied as exact line splices.
 
-The tree finds the statement or list element to add after or to remove, with its lines; the edit then
-inserts or deletes whole lines there. Everything else in the file, formatting and comments included, stays
-byte for byte as it was, so that an insertion can later be undone exactly.
+The tree finds the statement or list element to add after or to remove, with its position; the edit then
+inserts or deletes whole lines at that position. Everything else in the file, formatting and comments
+included, stays byte for byte as it was, so that an insertion can later be undone exactly.
 """
 
 from __future__ import annotations
 
-import ast
 from dataclasses import dataclass
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper, PositionProvider
 
 
 class AnchorMissing(Exception):
@@ -24,76 +25,92 @@ class Span:
     end: int
 
 
-def _parse(text: str, path: str) -> ast.Module:
+def _parse(text: str, path: str) -> MetadataWrapper:
     try:
-        return ast.parse(text, path)
-    except (SyntaxError, ValueError) as error:
-        message = error.msg if isinstance(error, SyntaxError) else str(error)
-        raise AnchorMissing(f"{path} is not valid Python ({message})") from error
+        return MetadataWrapper(cst.parse_module(text))
+    except cst.ParserSyntaxError as error:
+        raise AnchorMissing(f"{path} is not valid Python ({error.message})") from error
 
 
-def _span(node: ast.AST) -> Span:
-    return Span(node.lineno, node.end_lineno)
-
-
-def _name(node: ast.expr | None) -> str:
-    if isinstance(node, ast.Name):
-        return node.id
-    if isinstance(node, ast.Attribute):
-        return f"{_name(node.value)}.{node.attr}"
+def _name(node: cst.BaseExpression | None) -> str:
+    if node is None:
+        return ""
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        return f"{_name(node.value)}.{node.attr.value}"
     return ""
 
 
 def import_froms(text: str, path: str) -> list[tuple[str, list[str], Span]]:
     """Every top-level ``from X import a, b`` statement: module, names and lines."""
+    wrapper = _parse(text, path)
+    positions = wrapper.resolve(PositionProvider)
     found = []
-    for statement in _parse(text, path).body:
-        if isinstance(statement, ast.ImportFrom) and [a.name for a in statement.names] != ["*"]:
-            found.append((statement.module or "", [alias.name for alias in statement.names], _span(statement)))
+    for statement in wrapper.module.body:
+        if not isinstance(statement, cst.SimpleStatementLine):
+            continue
+        for small in statement.body:
+            if isinstance(small, cst.ImportFrom) and not isinstance(small.names, cst.ImportStar):
+                names = [alias.evaluated_name for alias in small.names]
+                position = positions[statement]
+                found.append((_name(small.module), names, Span(position.start.line, position.end.line)))
     return found
 
 
-def list_elements(text: str, path: str, locate) -> tuple[list[tuple[ast.expr, Span]], Span]:
+def list_elements(text: str, path: str, locate) -> tuple[list[tuple[cst.BaseExpression, Span]], Span]:
     """The elements of the list literal ``locate(module)`` returns, with their lines, and the list's lines."""
-    node = locate(_parse(text, path))
+    wrapper = _parse(text, path)
+    positions = wrapper.resolve(PositionProvider)
+    node = locate(wrapper.module)
     if node is None:
         raise AnchorMissing(path)
-    return [(element, _span(element)) for element in node.elts], _span(node)
+    position = positions[node]
+    elements = []
+    for element in node.elements:
+        element_position = positions[element]
+        elements.append((element.value, Span(element_position.start.line, element_position.end.line)))
+    return elements, Span(position.start.line, position.end.line)
 
 
-def find_assigned_list(module: ast.Module, target: str) -> ast.List | None:
+def find_assigned_list(module: cst.Module, target: str) -> cst.List | None:
     """The list literal assigned to the top-level name ``target``."""
     for statement in module.body:
-        if isinstance(statement, ast.Assign) and isinstance(statement.value, ast.List):
-            if any(_name(t) == target for t in statement.targets):
-                return statement.value
+        if isinstance(statement, cst.SimpleStatementLine):
+            for small in statement.body:
+                if isinstance(small, cst.Assign) and isinstance(small.value, cst.List):
+                    if any(_name(t.target) == target for t in small.targets):
+                        return small.value
     return None
 
 
-def find_parametrize_list(module: ast.Module, function: str) -> ast.List | None:
+def find_parametrize_list(module: cst.Module, function: str) -> cst.List | None:
     """The list of cases in the ``pytest.mark.parametrize`` decorator of the top-level ``function``."""
     for statement in module.body:
-        if isinstance(statement, ast.FunctionDef) and statement.name == function:
-            for call in statement.decorator_list:
-                if isinstance(call, ast.Call) and _name(call.func) == "pytest.mark.parametrize":
-                    if len(call.args) >= 2 and isinstance(call.args[1], ast.List):
-                        return call.args[1]
+        if isinstance(statement, cst.FunctionDef) and statement.name.value == function:
+            for decorator in statement.decorators:
+                call = decorator.decorator
+                if isinstance(call, cst.Call) and _name(call.func) == "pytest.mark.parametrize":
+                    if len(call.args) >= 2 and isinstance(call.args[1].value, cst.List):
+                        return call.args[1].value
     return None
 
 
-def string_value(node: ast.expr) -> str | None:
-    if isinstance(node, ast.Constant) and isinstance(node.value, str):
-        return node.value
+def string_value(node: cst.BaseExpression) -> str | None:
+    if isinstance(node, cst.SimpleString):
+        return node.evaluated_value
     return None
 
 
-def call_string_args(node: ast.expr) -> list[str]:
+def call_string_args(node: cst.BaseExpression) -> list[str]:
     """The leading positional string arguments of a call such as ``pytest.param("a", "b", ...)``."""
-    if not isinstance(node, ast.Call):
+    if not isinstance(node, cst.Call):
         return []
     values = []
     for arg in node.args:
-        value = string_value(arg)
+        if arg.keyword is not None:
+            break
+        value = string_value(arg.value)
         if value is None:
             break
         values.append(value)
@@ -101,32 +118,25 @@ def call_string_args(node: ast.expr) -> list[str]:
 
 
 def names_used(text: str, path: str) -> set[str]:
-    """Every bare name the module refers to or defines outside its import statements."""
-    names: set[str] = set()
-    for node in ast.walk(_parse(text, path)):
-        if isinstance(node, ast.Name):
-            names.add(node.id)
-        elif isinstance(node, ast.Attribute):
-            names.add(node.attr)
-        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            names.add(node.name)
-        elif isinstance(node, ast.arg):
-            names.add(node.arg)
-        elif isinstance(node, ast.keyword) and node.arg:
-            names.add(node.arg)
-        elif isinstance(node, (ast.Global, ast.Nonlocal)):
-            names.update(node.names)
-        elif isinstance(node, ast.ExceptHandler) and node.name:
-            names.add(node.name)
-        elif isinstance(node, (ast.MatchAs, ast.MatchStar)) and node.name:
-            names.add(node.name)
-        elif isinstance(node, ast.MatchMapping) and node.rest:
-            names.add(node.rest)
-        elif isinstance(node, ast.MatchClass):
-            names.update(node.kwd_attrs)
-        elif isinstance(node, ast.Constant) and (node.value is None or isinstance(node.value, bool)):
-            names.add(str(node.value))
-    return names
+    """Every bare name the module refers to outside its import statements."""
+    module = _parse(text, path).module
+
+    class Collector(cst.CSTVisitor):
+        def __init__(self) -> None:
+            self.names: set[str] = set()
+
+        def visit_Import(self, node: cst.Import) -> bool:
+            return False
+
+        def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
+            return False
+
+        def visit_Name(self, node: cst.Name) -> None:
+            self.names.add(node.value)
+
+    collector = Collector()
+    module.visit(collector)
+    return collector.names
 
 
 def insert_lines(text: str, after_line: int, block: str) -> str:
