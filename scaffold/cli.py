@@ -32,7 +32,10 @@ def _console(stderr: bool = False):
     from rich.console import Console
 
     plain = bool(os.environ.get("NO_COLOR")) or not (sys.stderr if stderr else sys.stdout).isatty()
-    return Console(stderr=stderr, no_color=plain, highlight=False, soft_wrap=True, force_terminal=None)
+    # Plain output has no escape sequence at all: no colour, and no bold either (rich's no_color keeps bold).
+    return Console(
+        stderr=stderr, no_color=plain, color_system=None if plain else "auto", highlight=False, soft_wrap=True
+    )
 
 
 def _fail(error: FlashNewError) -> None:

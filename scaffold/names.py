@@ -78,7 +78,7 @@ def _choices(what: str, values: list[str], allowed: tuple[str, ...]) -> list[str
     chosen = [v.strip() for value in values for v in value.split(",") if v.strip()]
     for value in chosen:
         if value not in allowed:
-            _fail(what, value, f"is not one of: {', '.join(allowed)}")
+            _fail(what, value, f"is not one of {', '.join(allowed)}: choose from these")
     return [value for value in allowed if value in chosen]
 
 
@@ -100,7 +100,7 @@ class TaskOptions:
         """Check every answer; raise :class:`~scaffold.errors.UsageError` naming the first bad one."""
         check_snake("task name", self.task_name)
         if self.kind not in KINDS:
-            _fail("--kind", self.kind, f"is not one of: {', '.join(KINDS)}")
+            _fail("--kind", self.kind, f"is not one of {', '.join(KINDS)}: choose from these")
         self.data_type = check_snake("--data-type", self.data_type or self.task_name)
         if self.data_type in RESERVED_DATA_TYPES:
             _fail("--data-type", self.data_type, "would shadow a core subpackage: choose another data type")
@@ -122,7 +122,7 @@ class TaskOptions:
         if self.model_class is not None:
             check_class("--model-class", self.model_class)
         if self.data_class and self.data_class == self.model_class:
-            _fail("--model-class", self.model_class, "equals --data-class: the two classes need different names")
+            _fail("--model-class", self.model_class, "equals --data-class: give the two classes different names")
         return self
 
     def answers(self) -> dict:

@@ -59,7 +59,9 @@ def render(answers: dict, *, vcs_ref: str | None = None, interactive: bool = Fal
                     unsafe=True,
                 )
         except (CopierAnswersInterrupt, KeyboardInterrupt) as error:
-            raise UsageError("cancelled at a question: nothing was written") from error
+            raise UsageError(
+                "cancelled at a question: nothing was written; run the command again to start over"
+            ) from error
         except (ValueError, UserMessageError) as error:
             message = str(error).strip().splitlines()[-1] if str(error).strip() else type(error).__name__
             raise UsageError(f"the template refused an answer ({message}): correct it and run again") from error

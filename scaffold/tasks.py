@@ -168,7 +168,10 @@ def plan_remove(dest: Path, name: str, *, force: bool = False, package: str | No
     check_no_journal(host.root)
     task = find_task(host, name)
     if not task.record:
-        raise UsageError(f"task {name!r} has no record ({register.record_path(name)}): it cannot be removed exactly")
+        raise UsageError(
+            f"task {name!r} has no record ({register.record_path(name)}) to remove it exactly by: restore the record "
+            "from git, or delete the task's files by hand"
+        )
     edited = [p for p in edited_files(host, task) if host.path(p).exists()]
     if edited and not force:
         raise ConflictError(

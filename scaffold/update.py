@@ -112,7 +112,7 @@ def target_version(to: str | None, versions: Sequence[str]) -> str:
 def _check_updatable(task: Task, target: str, versions: Sequence[str], data: dict) -> None:
     if not task.answers.get("_src_path") or not task.answers.get("_commit"):
         raise UsageError(
-            f"task {task.name!r} has no template source or version in its answers file: it cannot be updated"
+            f"task {task.name!r} has no template source or version in its answers file: restore the file from git"
         )
     if task.version not in versions:
         raise UsageError(
@@ -120,7 +120,9 @@ def _check_updatable(task: Task, target: str, versions: Sequence[str], data: dic
             f"(newest: {versions[-1]}): upgrade flash-new"
         )
     if versions.index(task.version) > versions.index(target):
-        raise UsageError(f"task {task.name!r} is at {task.version}, newer than {target}: downgrades are not supported")
+        raise UsageError(
+            f"task {task.name!r} is at {task.version}, newer than {target}: pass --to {task.version} or a later version"
+        )
     for key in IDENTITY:
         if key in data and data[key] != task.answers.get(key):
             raise UsageError(f"an update cannot change {key} of task {task.name!r}: generate a new task instead")
@@ -226,7 +228,9 @@ def _run_copier(root: Path, answers_file: str, target: str, data: dict) -> None:
             )
         except (UserMessageError, ValueError) as error:
             message = (str(error).strip().splitlines() or [type(error).__name__])[-1]
-            raise UsageError(f"copier could not update {answers_file} ({message}): nothing was changed") from error
+            raise UsageError(
+                f"copier could not update {answers_file} ({message}): nothing was changed; fix that and run again"
+            ) from error
 
 
 def _update_one(root: Path, task: Task, target: str, data: dict) -> Updated:
