@@ -225,7 +225,8 @@ def test_covering_set_holds_every_pair_of_option_values():
 @pytest.mark.train
 def test_covering_set_passes_its_generated_tests_and_runs_its_examples(tmp_path, monkeypatch):
     """The tasks of the covering set, side by side in one external package: one pytest run over all their tests,
-    and every example (and every Flash Zero command, for a short run) beside it, two processes at a time."""
+    and every example (and every Flash Zero command its docs page gives, for a short run) beside it, two processes
+    at a time."""
     monkeypatch.setenv("OMP_NUM_THREADS", "1")  # two processes share 2 cores: one torch thread each
     host = make_package(tmp_path / "host")
     tasks = []
@@ -235,24 +236,29 @@ def test_covering_set_passes_its_generated_tests_and_runs_its_examples(tmp_path,
         created = [change.path for change in plan.changes if change.action == "create"]
         tests = {path.rsplit("/", 1)[0] for path in created if path.startswith(f"tests/{name}/") and "/test_" in path}
         examples = [path for path in created if path.startswith(f"examples/{name}/") and path.endswith(".py")]
-        clis = [path for path in created if path.startswith(f"src/team_tasks/{name}/") and path.endswith("/cli.py")]
-        assert len(tests) == 1 and len(examples) == 1 and len(clis) == ("cli" in combo.extras), created
-        tasks.append((name, combo, tests.pop(), examples[0], clis[0] if clis else None))
+        pages = [path for path in created if path.startswith("docs/source/reference/")]
+        assert len(tests) == 1 and len(examples) == 1 and len(pages) == 1, created
+        # Flash Zero: the command the docs page gives, for a short run
+        page = (host / pages[0]).read_text()
+        commands = re.findall(r"^\.\. code-block:: bash\n\n    (.+)$", page, re.M)
+        assert len(commands) == ("cli" in combo.extras), page
+        tasks.append((name, combo, tests.pop(), examples[0], commands[0] if commands else None))
 
     def run(command: list[str], cwd) -> subprocess.CompletedProcess:
         env = {**os.environ, "PYTHONPATH": str(host / "src")}
         return subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=600, env=env)
 
-    def flash_zero(cli: str) -> tuple[subprocess.CompletedProcess, object]:
-        cwd = tmp_path / "flash-zero" / cli.replace("/", "_")  # its checkpoint apart from the example's
+    def flash_zero(name: str, command: str) -> tuple[subprocess.CompletedProcess, object]:
+        program, *arguments = command.split()
+        assert program == "python", command  # not `flash`: that runs Lightning Flash's own tasks only
+        cwd = tmp_path / "flash-zero" / name  # its checkpoint apart from the example's
         cwd.mkdir(parents=True)
-        module = cli.removeprefix("src/").removesuffix(".py").replace("/", ".")
-        return run([sys.executable, "-m", module, "--trainer.fast_dev_run", "1"], cwd), cwd
+        return run([sys.executable, *arguments, "--trainer.fast_dev_run", "1"], cwd), cwd
 
     with ThreadPoolExecutor(max_workers=2) as pool:
         suite = pool.submit(run_pytest, host, *[folder for _, _, folder, _, _ in tasks])
         runs = {name: pool.submit(run, [sys.executable, example], host) for name, _, _, example, _ in tasks}
-        zero = {name: pool.submit(flash_zero, cli) for name, _, _, _, cli in tasks if cli}
+        zero = {name: pool.submit(flash_zero, name, command) for name, _, _, _, command in tasks if command}
         suite = suite.result()
         runs = {name: future.result() for name, future in runs.items()}
         zero = {name: future.result() for name, future in zero.items()}

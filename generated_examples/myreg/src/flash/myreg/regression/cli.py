@@ -1,4 +1,7 @@
-"""Flash Zero for the MyregRegressor task: ``flash myreg_regression`` trains it from the command line."""
+"""Flash Zero for the MyregRegressor task: it trains from the command line.
+
+Run ``flash myreg_regression``.
+"""
 
 from typing import Any
 

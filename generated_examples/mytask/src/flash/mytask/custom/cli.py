@@ -1,4 +1,7 @@
-"""Flash Zero for the MytaskTask task: ``flash mytask_custom`` trains it from the command line."""
+"""Flash Zero for the MytaskTask task: it trains from the command line.
+
+Run ``flash mytask_custom``.
+"""
 
 from typing import Any
 
