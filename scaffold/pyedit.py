@@ -8,9 +8,11 @@ included, stays byte for byte as it was, so that an insertion can later be undon
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider
+if TYPE_CHECKING:  # libcst is imported when a file is parsed: a run that edits no Python file never loads it
+    import libcst as cst
+    from libcst.metadata import MetadataWrapper
 
 
 class AnchorMissing(Exception):
@@ -26,6 +28,9 @@ class Span:
 
 
 def _parse(text: str, path: str) -> MetadataWrapper:
+    import libcst as cst
+    from libcst.metadata import MetadataWrapper
+
     try:
         return MetadataWrapper(cst.parse_module(text))
     except cst.ParserSyntaxError as error:
@@ -33,6 +38,8 @@ def _parse(text: str, path: str) -> MetadataWrapper:
 
 
 def _name(node: cst.BaseExpression | None) -> str:
+    import libcst as cst
+
     if node is None:
         return ""
     if isinstance(node, cst.Name):
@@ -44,6 +51,11 @@ def _name(node: cst.BaseExpression | None) -> str:
 
 def import_froms(text: str, path: str) -> list[tuple[str, list[str], Span]]:
     """Every top-level ``from X import a, b`` statement: module, names and lines."""
+    if not text.strip():  # no statement at all (a file about to be created): nothing to parse
+        return []
+    import libcst as cst
+    from libcst.metadata import PositionProvider
+
     wrapper = _parse(text, path)
     positions = wrapper.resolve(PositionProvider)
     found = []
@@ -60,6 +72,8 @@ def import_froms(text: str, path: str) -> list[tuple[str, list[str], Span]]:
 
 def list_elements(text: str, path: str, locate) -> tuple[list[tuple[cst.BaseExpression, Span]], Span]:
     """The elements of the list literal ``locate(module)`` returns, with their lines, and the list's lines."""
+    from libcst.metadata import PositionProvider
+
     wrapper = _parse(text, path)
     positions = wrapper.resolve(PositionProvider)
     node = locate(wrapper.module)
@@ -75,6 +89,8 @@ def list_elements(text: str, path: str, locate) -> tuple[list[tuple[cst.BaseExpr
 
 def find_assigned_list(module: cst.Module, target: str) -> cst.List | None:
     """The list literal assigned to the top-level name ``target``."""
+    import libcst as cst
+
     for statement in module.body:
         if isinstance(statement, cst.SimpleStatementLine):
             for small in statement.body:
@@ -86,6 +102,8 @@ def find_assigned_list(module: cst.Module, target: str) -> cst.List | None:
 
 def find_parametrize_list(module: cst.Module, function: str) -> cst.List | None:
     """The list of cases in the ``pytest.mark.parametrize`` decorator of the top-level ``function``."""
+    import libcst as cst
+
     for statement in module.body:
         if isinstance(statement, cst.FunctionDef) and statement.name.value == function:
             for decorator in statement.decorators:
@@ -97,6 +115,8 @@ def find_parametrize_list(module: cst.Module, function: str) -> cst.List | None:
 
 
 def string_value(node: cst.BaseExpression) -> str | None:
+    import libcst as cst
+
     if isinstance(node, cst.SimpleString):
         return node.evaluated_value
     return None
@@ -104,6 +124,8 @@ def string_value(node: cst.BaseExpression) -> str | None:
 
 def call_string_args(node: cst.BaseExpression) -> list[str]:
     """The leading positional string arguments of a call such as ``pytest.param("a", "b", ...)``."""
+    import libcst as cst
+
     if not isinstance(node, cst.Call):
         return []
     values = []
@@ -119,6 +141,8 @@ def call_string_args(node: cst.BaseExpression) -> list[str]:
 
 def names_used(text: str, path: str) -> set[str]:
     """Every bare name the module refers to outside its import statements."""
+    import libcst as cst
+
     module = _parse(text, path).module
 
     class Collector(cst.CSTVisitor):
