@@ -32,6 +32,8 @@ MAX_NAME_LENGTH = 20
 MAX_CLASS_NAME_LENGTH = 32
 MAX_DESCRIPTION_LENGTH = 300
 MAX_LINE_WIDTH = 120
+# Single letters that read as 1 or 0: pycodestyle (E741-E743) rejects them as names.
+AMBIGUOUS_NAMES = frozenset({"I", "O", "l"})
 
 
 def _fail(what: str, value: str, why: str) -> None:
@@ -57,6 +59,8 @@ def check_class(what: str, value: str) -> str:
         _fail(what, value, "is not a CamelCase class name: start with a capital letter, use letters and digits")
     if len(value) > MAX_CLASS_NAME_LENGTH:
         _fail(what, value, f"is longer than {MAX_CLASS_NAME_LENGTH} characters: choose a shorter name")
+    if value in AMBIGUOUS_NAMES:
+        _fail(what, value, "reads as a digit (linters reject it, E742): choose a longer name")
     return value
 
 

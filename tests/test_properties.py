@@ -105,7 +105,7 @@ snake_edge = st.one_of(
 )
 class_ok = st.from_regex(r"[A-Z][A-Za-z0-9]{0,12}", fullmatch=True)
 class_edge = st.one_of(
-    st.sampled_from(TAKEN_CLASS_NAMES + OWN_CLASS_NAMES + ["A", "Z9", "None", "True", "False"]),
+    st.sampled_from(TAKEN_CLASS_NAMES + OWN_CLASS_NAMES + ["A", "Z9", "I", "O", "None", "True", "False"]),
     st.integers(30, 34).map(lambda n: "M" * n),
     st.sampled_from(["", "a", "my_class", "My_Class", "9A", "Ä", "Aé", "A-B", "A B", "_A"]),
 )
@@ -204,6 +204,8 @@ def _class_problem(value: str) -> str | None:
         return "is not a CamelCase class name"
     if len(value) > 32:
         return "is longer than 32 characters"
+    if value in ("I", "O"):
+        return "reads as a digit"
     return None
 
 
@@ -428,6 +430,8 @@ def _property(profile: str):
     @example(answers=WIDEST)
     @example(answers=NARROWEST)
     @example(answers={**WIDEST, "model_class": "Tensor"})
+    @example(answers={**NARROWEST, "model_class": "I"})
+    @example(answers={**NARROWEST, "data_class": "O"})
     @example(answers={**NARROWEST, "task_name": "base", "extras": ["visualization"], "data_type": None})
     def check(project_template, answers):
         run_answers(project_template, answers)
