@@ -148,6 +148,7 @@ def make_home(root: Path) -> tuple[Path, dict]:
         "PYTHONWARNINGS": "ignore",
     }
     env.pop("XDG_DATA_HOME", None)
+    env.pop("XDG_CACHE_HOME", None)
     return home, env
 
 

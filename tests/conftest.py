@@ -35,6 +35,7 @@ def isolated(home, monkeypatch):
     monkeypatch.setenv("COPIER_SETTINGS_PATH", str(home / "copier-settings.yml"))
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.delenv("XDG_DATA_HOME", raising=False)
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)  # flash-new's template cache goes under the home too
 
 
 def installed_flash() -> Path:
