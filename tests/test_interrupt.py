@@ -83,6 +83,8 @@ def scenarios(tmp_path_factory, home) -> dict[str, Scenario]:
         patch.setenv("GIT_CONFIG_GLOBAL", str(home / ".gitconfig"))
         patch.setenv("GIT_CONFIG_NOSYSTEM", "1")
         patch.setenv("COPIER_SETTINGS_PATH", str(home / "copier-settings.yml"))
+        patch.delenv("XDG_DATA_HOME", raising=False)
+        patch.delenv("XDG_CACHE_HOME", raising=False)
         return _scenarios(tmp_path_factory, home)
 
 
