@@ -26,7 +26,7 @@ import yaml
 from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
-from scaffold.names import SHADOWED_MODULES
+from scaffold.names import SHADOWED_MODULES, _module_names
 from tests.conftest import REPO, make_package, tree_snapshot
 
 RUFF = [sys.executable, "-m", "ruff"]
@@ -42,38 +42,14 @@ CAMEL = re.compile(r"[A-Z][A-Za-z0-9]*")
 KEYWORDS = sorted(set(keyword.kwlist) | set(keyword.softkwlist))
 
 
-def _definitions(statements) -> tuple[list[str], set[str]]:
-    """The names top-level ``statements`` import or define (a list: clashes repeat), and the names they assign.
-
-    The two branches of an ``if`` are alternatives: a name bound in both counts once.
-    """
-    defined: list[str] = []
-    assigned: set[str] = set()
-    for node in statements:
-        if isinstance(node, (ast.Import, ast.ImportFrom)):
-            defined += [(alias.asname or alias.name).split(".")[0] for alias in node.names]
-        elif isinstance(node, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
-            defined.append(node.name)
-        elif isinstance(node, (ast.Assign, ast.AnnAssign)):
-            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            assigned |= {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}
-        elif isinstance(node, (ast.If, ast.Try)):
-            body_defined, body_assigned = _definitions(node.body)
-            other_defined, other_assigned = _definitions(node.orelse)
-            taken = set(body_defined) | body_assigned
-            defined += body_defined + [n for n in other_defined if n not in taken]
-            assigned |= body_assigned | {n for n in other_assigned if n not in taken}
-    return defined, assigned
-
-
 def _bound_names(tree: ast.Module) -> list[str]:
     """The names a module imports or defines at its top level."""
-    return _definitions(tree.body)[0]
+    return _module_names(tree.body)[0]
 
 
 def _clashes(tree: ast.Module) -> list[str]:
     """Names a module imports or defines twice, or imports or defines and also assigns."""
-    defined, assigned = _definitions(tree.body)
+    defined, assigned = _module_names(tree.body)
     return sorted({n for n in defined if defined.count(n) > 1} | (set(defined) & assigned))
 
 
