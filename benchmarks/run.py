@@ -197,6 +197,12 @@ class Fresh:
         return target
 
 
+def copier_copy(version: str, bundle: str, names: tuple[str, str, str], setup) -> Command:
+    """Plain ``copier copy`` of the task template with the answers flash-new would pass for ``names``."""
+    command = [COPIER, "copy", "--defaults", "--trust", "--quiet", "-r", version, *copier_answers(*names), bundle, "."]
+    return Command(command, setup=setup)
+
+
 def copier_answers(name: str, package: str, package_dir: str) -> list[str]:
     """The answers flash-new gives copier for ``flash-new task NAME --defaults``, as ``-d`` options."""
     answers = {
@@ -341,21 +347,7 @@ def run(work: Path, runs: int, suite_runs: int) -> dict:
         "flash-new task, cold": Command(
             [FLASH_NEW, "task", "myclf", "--dest", ".", "--defaults"], setup=fresh_and_cold
         ),
-        "copier copy": Command(
-            [
-                COPIER,
-                "copy",
-                "--defaults",
-                "--trust",
-                "--quiet",
-                "-r",
-                version,
-                *copier_answers("myclf", "team", "src/team"),
-                bundle,
-                ".",
-            ],
-            setup=fresh,
-        ),
+        "copier copy": copier_copy(version, bundle, ("myclf", "team", "src/team"), fresh),
         "manual": Command(
             ["bash", "-c", MANUAL, "manual", str(REPO / "generated_examples" / "template"), "."], setup=fresh
         ),
@@ -369,21 +361,7 @@ def run(work: Path, runs: int, suite_runs: int) -> dict:
     report["task_flash"] = measure(
         {
             "flash-new task": Command([FLASH_NEW, "task", "myclf", "--dest", ".", "--defaults"], setup=fresh),
-            "copier copy": Command(
-                [
-                    COPIER,
-                    "copy",
-                    "--defaults",
-                    "--trust",
-                    "--quiet",
-                    "-r",
-                    version,
-                    *copier_answers("myclf", "flash", "src/flash"),
-                    bundle,
-                    ".",
-                ],
-                setup=fresh,
-            ),
+            "copier copy": copier_copy(version, bundle, ("myclf", "flash", "src/flash"), fresh),
         },
         env,
         runs,
