@@ -27,6 +27,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from tests.conftest import make_flash_checkout, make_package  # noqa: E402  (the hosts the tests use)
+
 BIN = Path(sys.executable).parent
 FLASH_NEW = str(BIN / "flash-new")
 COPIER = str(BIN / "copier")
@@ -152,26 +156,9 @@ def make_home(root: Path) -> tuple[Path, dict]:
     return home, env
 
 
-def make_project(root: Path, package: str = "team") -> Path:
-    """A team's project with one package under ``src/``, a docs index and a CHANGELOG."""
-    (root / "src" / package).mkdir(parents=True)
-    (root / "src" / package / "__init__.py").write_text('"""Our Flash tasks."""\n')
-    (root / "docs" / "source").mkdir(parents=True)
-    (root / "docs" / "source" / "index.rst").write_text(
-        "Team tasks\n==========\n\n.. toctree::\n   :maxdepth: 1\n   :caption: Guides\n\n   guide\n"
-    )
-    (root / "CHANGELOG.md").write_text("# Changelog\n\n## [Unreleased]\n\n### Added\n\n- The project.\n")
-    return root
-
-
-def make_flash_checkout(root: Path) -> Path:
-    """A Lightning Flash checkout: the installed ``flash`` under ``src/flash`` plus docs, tests and CHANGELOG."""
-    import importlib.util
-
-    shutil.copytree(REPO / "tests" / "fixtures" / "flash_checkout", root)
-    flash = Path(importlib.util.find_spec("flash").origin).parent
-    shutil.copytree(flash, root / "src" / "flash", ignore=shutil.ignore_patterns("__pycache__"))
-    return root
+def make_project(root: Path) -> Path:
+    """A team's project with the package ``team`` under ``src/``, a docs index and a CHANGELOG."""
+    return make_package(root, "team")
 
 
 def git(root: Path, env: dict, *args: str) -> None:
