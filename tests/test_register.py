@@ -232,3 +232,26 @@ def test_missing_anchor_is_a_one_line_error_naming_the_file(tmp_path):
     with pytest.raises(UsageError, match=r"docs/source/index.rst does not have a toctree captioned 'API Reference'"):
         create_task(root, _options(0))
     assert tree_snapshot(root) == before
+
+
+def test_cli_dry_run_prints_the_plan_as_text_and_json(tmp_path):
+    from tests.conftest import flash_new
+
+    root = make_flash_checkout(tmp_path / "flash")
+    before = tree_snapshot(root)
+    text = flash_new("task", "sensor_clf", "--data-type", "sensor", "--dest", str(root), "--dry-run")
+    as_json = flash_new("task", "sensor_clf", "--data-type", "sensor", "--dest", str(root), "--dry-run", "--json")
+    assert text.returncode == as_json.returncode == 0, text.stderr + as_json.stderr
+    assert tree_snapshot(root) == before
+
+    plan = __import__("json").loads(as_json.stdout)
+    assert plan["dry_run"] is True
+    actions = {c["path"]: c["action"] for c in plan["changes"]}
+    assert actions["src/flash/sensor/classification/model.py"] == "create"
+    assert actions["docs/source/index.rst"] == "modify"
+    assert actions["CHANGELOG.md"] == "modify"
+    diff = next(c["diff"] for c in plan["changes"] if c["path"] == "CHANGELOG.md")
+    assert "+- Added the `SensorClfClassifier` task" in diff
+    for path, action in actions.items():
+        assert f"{action:>10}  {path}" in text.stdout
+    assert "--- a/docs/source/index.rst\n+++ b/docs/source/index.rst\n" in text.stdout
