@@ -220,16 +220,23 @@ def check(dest: Dest = Path("."), as_json: AsJson = False) -> None:
         report = checking.check(dest)
     except FlashNewError as error:
         _fail(error)
-    if as_json:
-        print(json.dumps(report.to_json(), indent=2))
-    elif report.tasks or report.problems:
-        _wide(_console()).print(checking.table(report))
-    else:
-        print(f"no flash-new tasks in {report.root}")
+    _print_report(report, as_json, show=bool(report.tasks or report.problems), full=True)
     if not report.ok:
         failing = [t.name for t in report.tasks if not t.ok] or ["the repository"]
         verb = "needs" if len(failing) == 1 else "need"
         _fail(CheckFailed(f"{', '.join(failing)} {verb} attention: see the table above"))
+
+
+def _print_report(report, as_json: bool, show: bool, full: bool) -> None:
+    """A check or list report: JSON, a table, or a line saying there is nothing to show."""
+    from scaffold import check as checking
+
+    if as_json:
+        print(json.dumps(report.to_json(), indent=2))
+    elif show:
+        _wide(_console()).print(checking.table(report, full=full))
+    else:
+        print(f"no flash-new tasks in {report.root}")
 
 
 def _wide(console):
@@ -248,12 +255,7 @@ def list_(dest: Dest = Path("."), as_json: AsJson = False) -> None:
         report = checking.list_tasks(dest)
     except FlashNewError as error:
         _fail(error)
-    if as_json:
-        print(json.dumps(report.to_json(), indent=2))
-    elif report.tasks:
-        _wide(_console()).print(checking.table(report, full=False))
-    else:
-        print(f"no flash-new tasks in {report.root}")
+    _print_report(report, as_json, show=bool(report.tasks), full=False)
 
 
 def main() -> None:

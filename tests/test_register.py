@@ -103,16 +103,21 @@ def test_examples_test_list_runs_the_new_examples(checkout):
     assert "2 deselected" in result.stdout  # the fixture's own (audio, tabular) entries were not selected
 
 
-@pytest.mark.train
-def test_flash_zero_runs_the_new_command(checkout, tmp_path):
-    result = subprocess.run(
-        [sys.executable, "-m", "flash", "sensor_classification", "--trainer.fast_dev_run", "True"],
-        cwd=tmp_path,
+def _python(checkout, cwd, *args: str) -> subprocess.CompletedProcess:
+    """Run ``python *args`` in ``cwd`` with the checkout's ``flash`` importable."""
+    return subprocess.run(
+        [sys.executable, *args],
+        cwd=cwd,
         capture_output=True,
         text=True,
-        timeout=600,
+        timeout=900,
         env={**os.environ, "PYTHONPATH": str(checkout / "src")},
     )
+
+
+@pytest.mark.train
+def test_flash_zero_runs_the_new_command(checkout, tmp_path):
+    result = _python(checkout, tmp_path, "-m", "flash", "sensor_classification", "--trainer.fast_dev_run", "True")
     assert result.returncode == 0, result.stderr[-3000:]
     assert (tmp_path / "sensor_classification_model.pt").is_file()
 
@@ -120,13 +125,8 @@ def test_flash_zero_runs_the_new_command(checkout, tmp_path):
 @pytest.mark.train
 def test_docs_build_with_sphinx(checkout):
     warnings = checkout / "warnings.txt"
-    result = subprocess.run(
-        [sys.executable, "-m", "sphinx", "-b", "html", "-q", "-w", str(warnings), "docs/source", "docs/_build"],
-        cwd=checkout,
-        capture_output=True,
-        text=True,
-        timeout=900,
-        env={**os.environ, "PYTHONPATH": str(checkout / "src")},
+    result = _python(
+        checkout, checkout, "-m", "sphinx", "-b", "html", "-q", "-w", str(warnings), "docs/source", "docs/_build"
     )
     assert result.returncode == 0, result.stderr[-3000:]
     ours = [
