@@ -1,3 +1,3 @@
 """flash-new: add a complete, registered and tested task to a Lightning Flash codebase."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
