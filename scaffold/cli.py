@@ -92,6 +92,14 @@ def task(
         ),
     ] = None,
     cli: Annotated[bool, typer.Option("--cli", help="Add Flash Zero (same as --extras cli).")] = False,
+    steps: Annotated[
+        str | None,
+        typer.Option(
+            "--steps",
+            help="How the step methods are written: super (unpack the batch, call Flash's steps; the default) or "
+            "explicit (written out in full, for a task that needs its own behaviour at a stage).",
+        ),
+    ] = None,
     description: Annotated[str | None, typer.Option(help="One line describing the task.")] = None,
     data_class: Annotated[str | None, typer.Option(help="The DataModule class name.")] = None,
     model_class: Annotated[str | None, typer.Option(help="The Task class name.")] = None,
@@ -117,6 +125,7 @@ def task(
         description=description,
         data_class=data_class,
         model_class=model_class,
+        steps=steps,
     )
     if inputs is not None:
         options.inputs = inputs

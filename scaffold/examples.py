@@ -21,6 +21,9 @@ EXAMPLES = {
         "myreg", kind="regression", inputs=["numpy", "sklearn", "dataframe", "csv", "tensor"], extras=list(EXTRAS)
     ),
     "mytask": TaskOptions("mytask", kind="task", inputs=["numpy", "csv", "tensor"], extras=list(EXTRAS)),
+    "mysteps": TaskOptions(
+        "mysteps", kind="task", inputs=["numpy", "dataframe"], extras=["output", "output-transform"], steps="explicit"
+    ),
 }
 
 

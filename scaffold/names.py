@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 KINDS = ("classification", "regression", "task")
 INPUTS = ("numpy", "sklearn", "dataframe", "csv", "tensor")
 EXTRAS = ("input-transform-module", "output", "visualization", "output-transform", "cli")
+# How the Task's step methods are written: handing the batch to Flash's own steps, or in full without ``super``.
+STEPS = ("super", "explicit")
 DEFAULT_TASK_TYPES = {"classification": "classification", "regression": "regression", "task": "custom"}
 
 _SNAKE = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*")
@@ -99,6 +101,7 @@ class TaskOptions:
     description: str | None = None
     data_class: str | None = None
     model_class: str | None = None
+    steps: str | None = None
 
     def validate(self) -> TaskOptions:
         """Check every answer; raise :class:`~scaffold.errors.UsageError` naming the first bad one."""
@@ -119,6 +122,8 @@ class TaskOptions:
         if not self.inputs:
             _fail("--inputs", "", "is empty: choose at least one of " + ", ".join(INPUTS))
         self.extras = _choices("--extras", self.extras, EXTRAS)
+        if self.steps is not None and self.steps not in STEPS:
+            _fail("--steps", self.steps, f"is not one of {', '.join(STEPS)}: choose from these")
         if self.description is not None:
             check_description(self.description)
         if self.data_class is not None:
@@ -139,7 +144,7 @@ class TaskOptions:
             "inputs": list(self.inputs),
             "extras": list(self.extras),
         }
-        for key in ("description", "data_class", "model_class"):
+        for key in ("steps", "description", "data_class", "model_class"):
             if getattr(self, key) is not None:
                 data[key] = getattr(self, key)
         return data

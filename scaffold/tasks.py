@@ -125,6 +125,7 @@ def plan_task(
             description=rendered.context["description"],
             data_class=rendered.context["data_class"],
             model_class=rendered.context["model_class"],
+            steps=rendered.context["steps"],
         ).validate()
         _check_new(host, asked_options)
     check_generated(rendered.files, rendered.context)

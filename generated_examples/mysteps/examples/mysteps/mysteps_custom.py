@@ -1,0 +1,40 @@
+"""Train the MystepsTask on scikit-learn's iris data set, predict a few examples, save a checkpoint."""
+
+import flash
+from sklearn import datasets
+
+from flash.mysteps.custom import MystepsData, MystepsTask
+
+# 1. Load the data and create the DataModule
+features, targets = datasets.load_iris(return_X_y=True)
+datamodule = MystepsData.from_numpy(
+    train_data=features,
+    train_targets=targets,
+    val_split=0.1,
+    batch_size=4,
+)
+
+# 2. Build the task
+model = MystepsTask(
+    num_features=datamodule.num_features,
+    num_classes=datamodule.num_classes,
+    learning_rate=0.01,
+)
+
+# 3. Create the trainer and train the model: "auto" takes the CPU, GPUs or TPUs there are, and every device of
+# that kind (Lightning 1.9 reads an unset `devices` as "auto"; Flash's test mode rejects an explicit one)
+trainer = flash.Trainer(max_epochs=10, accelerator="auto")
+trainer.fit(model, datamodule=datamodule)
+for name, value in trainer.validate(model, datamodule=datamodule)[0].items():
+    print(f"{name}: {value:.3f}")
+
+# 4. Predict a few examples
+datamodule = MystepsData.from_numpy(
+    predict_data=features[:5],
+    batch_size=4,
+)
+predictions = trainer.predict(model, datamodule=datamodule, output="class_index")
+print(predictions)
+
+# 5. Save the model
+trainer.save_checkpoint("mysteps_custom_model.pt")

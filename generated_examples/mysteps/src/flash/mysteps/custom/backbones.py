@@ -1,0 +1,35 @@
+"""The backbones of the MystepsTask task, registered under ``mysteps/custom``."""
+
+from flash.core.registry import FlashRegistry
+from torch import nn
+
+MYSTEPS_BACKBONES = FlashRegistry("backbones")
+
+
+@MYSTEPS_BACKBONES(name="mlp-128", namespace="mysteps/custom")
+def load_mlp_128(num_features, **_):
+    """One hidden layer of 128 units; returns the module and its output size."""
+    return (
+        nn.Sequential(
+            nn.Linear(num_features, 128),
+            nn.ReLU(True),
+            nn.BatchNorm1d(128),
+        ),
+        128,
+    )
+
+
+@MYSTEPS_BACKBONES(name="mlp-128-256", namespace="mysteps/custom")
+def load_mlp_128_256(num_features, **_):
+    """Two hidden layers of 128 and 256 units; returns the module and its output size."""
+    return (
+        nn.Sequential(
+            nn.Linear(num_features, 128),
+            nn.ReLU(True),
+            nn.BatchNorm1d(128),
+            nn.Linear(128, 256),
+            nn.ReLU(True),
+            nn.BatchNorm1d(256),
+        ),
+        256,
+    )

@@ -1,0 +1,137 @@
+"""The MystepsTask task: a plain Flash task made of a registered backbone and a linear head."""
+
+from typing import Any, Dict, Optional, Tuple, Union
+
+import torch.nn.functional as F
+import torchmetrics
+from flash.core.data.io.input import DataKeys
+from flash.core.model import Task
+from flash.core.registry import FlashRegistry
+from flash.core.utilities.types import LOSS_FN_TYPE, LR_SCHEDULER_TYPE, METRICS_TYPE, OPTIMIZER_TYPE
+from torch import Tensor, nn
+
+from flash.mysteps.custom.backbones import MYSTEPS_BACKBONES
+from flash.mysteps.custom.output import MYSTEPS_OUTPUTS
+from flash.mysteps.custom.output_transform import MystepsOutputTransform
+
+
+class MystepsTask(Task):
+    """Score mysteps examples from their numeric features.
+
+    Flash has no base class for this task type, so every default is spelled out here: cross-entropy loss, Adam,
+    accuracy as the metric, and a backbone from the registry followed by a linear head.
+
+    Args:
+        num_features: The number of features of each example.
+        num_classes: The number of classes (outputs of the head).
+        backbone: A name from ``backbones`` (or a ``(module, out_features)`` tuple).
+        backbone_kwargs: Keyword arguments for the backbone's constructor.
+        loss_fn: The loss function; ``None`` takes the default named above.
+        optimizer: The optimizer, by name or class.
+        lr_scheduler: The learning rate scheduler, if any.
+        metrics: The metrics; ``None`` takes the default named above.
+        learning_rate: The learning rate; ``None`` takes the optimizer's own default.
+    """
+
+    backbones: FlashRegistry = MYSTEPS_BACKBONES
+    # TorchScript cannot compile an OutputTransform; only a Trainer's predict uses it, so scripting skips it.
+    __jit_ignored_attributes__ = ["_output_transform"]
+    outputs: FlashRegistry = Task.outputs + MYSTEPS_OUTPUTS
+
+    def __init__(
+        self,
+        num_features: int,
+        num_classes: int = 2,
+        backbone: Union[str, Tuple[nn.Module, int]] = "mlp-128",
+        backbone_kwargs: Optional[Dict] = None,
+        loss_fn: LOSS_FN_TYPE = None,
+        optimizer: OPTIMIZER_TYPE = "Adam",
+        lr_scheduler: LR_SCHEDULER_TYPE = None,
+        metrics: METRICS_TYPE = None,
+        learning_rate: Optional[float] = None,
+    ):
+        self.save_hyperparameters()
+
+        super().__init__(
+            model=None,
+            loss_fn=loss_fn or F.cross_entropy,
+            optimizer=optimizer,
+            lr_scheduler=lr_scheduler,
+            metrics=metrics or torchmetrics.Accuracy(num_classes=num_classes),
+            learning_rate=learning_rate,
+            output_transform=MystepsOutputTransform(),
+        )
+
+        if not backbone_kwargs:
+            backbone_kwargs = {}
+
+        if isinstance(backbone, tuple):
+            self.backbone, out_features = backbone
+        else:
+            self.backbone, out_features = self.backbones.get(backbone)(num_features=num_features, **backbone_kwargs)
+
+        self.head = nn.Linear(out_features, num_classes)
+
+    def training_step(self, batch: Any, batch_idx: int) -> Tensor:
+        """Compute the loss on a training batch (the sum of the task's loss functions, one by default), log it and the
+        metrics after every step and per epoch, and return it to the optimizer.
+
+        The place to train differently: another loss, a weighted sum of several, an extra term such as a penalty.
+        """
+        x, y = batch[DataKeys.INPUT], batch[DataKeys.TARGET]
+        y_hat = self(x)
+        losses = {name: loss_fn(y_hat, y) for name, loss_fn in self.loss_fn.items()}
+        logs = {}
+        for name, metric in self.train_metrics.items():
+            value = metric(y_hat, y)
+            # a torchmetrics Metric is logged itself, so that its epoch value is computed over all batches
+            logs[f"train_{name}"] = metric if isinstance(metric, torchmetrics.Metric) else value
+        logs.update({f"train_{name}": loss for name, loss in losses.items()})
+        self.log_dict(logs, on_step=True, on_epoch=True, prog_bar=True, batch_size=y.shape[0])
+        return sum(losses.values())
+
+    def validation_step(self, batch: Any, batch_idx: int) -> None:
+        """Update the metrics on a validation batch; log them and the loss once per epoch. Nothing is returned.
+
+        The place to evaluate differently from training: other inputs to the metrics, a loss left out of the logs.
+        """
+        x, y = batch[DataKeys.INPUT], batch[DataKeys.TARGET]
+        y_hat = self(x)
+        losses = {name: loss_fn(y_hat, y) for name, loss_fn in self.loss_fn.items()}
+        logs = {}
+        for name, metric in self.val_metrics.items():
+            value = metric(y_hat, y)
+            # a torchmetrics Metric is logged itself, so that its epoch value is computed over all batches
+            logs[f"val_{name}"] = metric if isinstance(metric, torchmetrics.Metric) else value
+        logs.update({f"val_{name}": loss for name, loss in losses.items()})
+        self.log_dict(logs, on_step=False, on_epoch=True, prog_bar=True, batch_size=y.shape[0])
+
+    def test_step(self, batch: Any, batch_idx: int) -> None:
+        """Update the metrics on a test batch; log them and the loss once per epoch, as ``validation_step`` does.
+
+        The place to test differently from validation, for example with metrics of the test set only.
+        """
+        x, y = batch[DataKeys.INPUT], batch[DataKeys.TARGET]
+        y_hat = self(x)
+        losses = {name: loss_fn(y_hat, y) for name, loss_fn in self.loss_fn.items()}
+        logs = {}
+        for name, metric in self.test_metrics.items():
+            value = metric(y_hat, y)
+            # a torchmetrics Metric is logged itself, so that its epoch value is computed over all batches
+            logs[f"test_{name}"] = metric if isinstance(metric, torchmetrics.Metric) else value
+        logs.update({f"test_{name}": loss for name, loss in losses.items()})
+        self.log_dict(logs, on_step=False, on_epoch=True, prog_bar=True, batch_size=y.shape[0])
+
+    def predict_step(self, batch: Any, batch_idx: int, dataloader_idx: int = 0) -> Any:
+        """Run the model on the inputs of a prediction batch (it has no target) and return its raw output.
+
+        What it returns goes through the task's output transform (``MystepsOutputTransform``)
+        and then the chosen output, both applied by ``flash.Trainer.predict``. The place to predict from something
+        other than ``forward``, or to return more than the model's output.
+        """
+        return self(batch[DataKeys.INPUT])
+
+    def forward(self, x) -> Tensor:
+        """Run the backbone, then the head."""
+        x = self.backbone(x)
+        return self.head(x)

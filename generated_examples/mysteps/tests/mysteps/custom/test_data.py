@@ -1,0 +1,81 @@
+"""Tests of the MystepsData: one ``test_from_*`` per data source."""
+
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+from flash.core.data.data_module import DataModule
+from flash.core.data.io.input import DataKeys
+from flash.core.utilities.imports import _PANDAS_AVAILABLE
+
+from flash.mysteps.custom.data import MystepsData
+
+NUM_FEATURES = 4
+NUM_CLASSES = 3
+
+
+def _examples(num_examples: int = 12):
+    """Random features, with targets that cover every class."""
+    features = np.random.rand(num_examples, NUM_FEATURES).astype(np.float32)
+    targets = np.arange(num_examples) % NUM_CLASSES
+    return features, targets
+
+
+def _frame(features: np.ndarray, targets: np.ndarray) -> pd.DataFrame:
+    """The examples as a ``DataFrame`` with columns ``x0 ... x3`` and ``label``."""
+    frame = pd.DataFrame(features, columns=[f"x{i}" for i in range(NUM_FEATURES)])
+    frame["label"] = targets
+    return frame
+
+
+def _check(datamodule: MystepsData) -> None:
+    """Every stage yields batches of the expected shape; prediction batches carry no target."""
+    assert datamodule.num_features == NUM_FEATURES
+    assert datamodule.num_classes == NUM_CLASSES
+    for loader in (datamodule.train_dataloader(), datamodule.val_dataloader(), datamodule.test_dataloader()):
+        batch = next(iter(loader))
+        assert batch[DataKeys.INPUT].shape == (2, NUM_FEATURES)
+        assert batch[DataKeys.INPUT].dtype == torch.float32
+        assert batch[DataKeys.TARGET].shape == (2,)
+        assert batch[DataKeys.TARGET].dtype == torch.int64
+    batch = next(iter(datamodule.predict_dataloader()))
+    assert batch[DataKeys.INPUT].shape == (2, NUM_FEATURES)
+    assert DataKeys.TARGET not in batch
+
+
+def test_smoke():
+    """The data module is a Flash ``DataModule`` with the task's transform as its default."""
+    assert issubclass(MystepsData, DataModule)
+    assert MystepsData.input_transform_cls.__name__ == "MystepsInputTransform"
+
+
+def test_from_numpy():
+    """``from_numpy`` loads arrays of features and targets for every stage."""
+    features, targets = _examples()
+    datamodule = MystepsData.from_numpy(
+        train_data=features,
+        train_targets=targets,
+        val_data=features,
+        val_targets=targets,
+        test_data=features,
+        test_targets=targets,
+        predict_data=features,
+        batch_size=2,
+    )
+    _check(datamodule)
+
+
+@pytest.mark.skipif(not _PANDAS_AVAILABLE, reason="pandas isn't installed.")
+def test_from_data_frame():
+    """``from_data_frame`` selects the feature and target columns; the prediction frame needs no target column."""
+    frame = _frame(*_examples())
+    datamodule = MystepsData.from_data_frame(
+        feature_columns=[f"x{i}" for i in range(NUM_FEATURES)],
+        target_column="label",
+        train_data_frame=frame,
+        val_data_frame=frame,
+        test_data_frame=frame,
+        predict_data_frame=frame.drop(columns="label"),
+        batch_size=2,
+    )
+    _check(datamodule)
