@@ -3,7 +3,7 @@
 For each task (of ``PACKAGE``, which must be importable), with one seed and one data set: a few training steps
 with validation on a deterministic CPU ``flash.Trainer``, the metrics logged after every training step and every
 validation epoch (with which of them the progress bar shows), the weights, the results of ``validate`` and
-``test``, and the predictions. ``torch.save`` writes them all to ``OUT``; :mod:`tests.test_steps` compares the
+``test``, and the predictions. ``torch.save`` writes them all to ``OUT``, by ``PACKAGE:NAME``; :mod:`tests.test_steps` compares the
 files of a task generated with ``--steps super`` and of the same task generated with ``--steps explicit``.
 """
 
@@ -108,7 +108,7 @@ def main(out: str, *tasks: str) -> None:
     results = {}
     for task in tasks:
         package, name, kind = task.split(":")
-        results[name] = _record(package, name, kind)
+        results[f"{package}:{name}"] = _record(package, name, kind)
     torch.save(results, out)
 
 
