@@ -1,11 +1,12 @@
 """Every combination of a task's options, a fast renderer for them, and a pairwise covering set.
 
-A task is generated from a kind (3), a non-empty subset of the inputs (31) and a subset of the extras (32):
-2976 combinations. Rendering each one through ``copier.run_copy`` takes a few tenths of a second, so
-:class:`FastRenderer` renders them with copier's own Jinja environment (built by copier's ``Worker`` for the
-released template, with the template's ``_envops``, loader root, extensions and filters) and computes the
-context the way copier's questionnaire does: every question of ``copier.yml`` in order, given answers parsed,
-the others from their rendered defaults. Its output is checked byte for byte against real copier renders.
+A task is generated from a kind (3), a non-empty subset of the inputs (31), a subset of the extras (32) and a
+way of writing the step methods (2): 5952 combinations. Rendering each one through ``copier.run_copy`` takes a
+few tenths of a second, so :class:`FastRenderer` renders them with copier's own Jinja environment (built by
+copier's ``Worker`` for the released template, with the template's ``_envops``, loader root, extensions and
+filters) and computes the context the way copier's questionnaire does: every question of ``copier.yml`` in
+order, given answers parsed, the others from their rendered defaults. Its output is checked byte for byte
+against real copier renders.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from unicodedata import normalize
 import yaml
 from jinja2 import meta
 
-from scaffold.names import EXTRAS, INPUTS, KINDS, TaskOptions
+from scaffold.names import EXTRAS, INPUTS, KINDS, STEPS, TaskOptions
 
 _MISSING = object()
 
@@ -35,21 +36,25 @@ class Combo:
     kind: str
     inputs: tuple[str, ...]
     extras: tuple[str, ...]
+    steps: str = "super"
 
     @property
     def slug(self) -> str:
-        """A short unique name: ``c`` / ``r`` / ``t``, then one bit per input and per extra."""
+        """A short unique name: ``c`` / ``r`` / ``t``, one bit per input and per extra, ``x`` for explicit steps."""
         bits = "".join("1" if i in self.inputs else "0" for i in INPUTS)
         extra_bits = "".join("1" if e in self.extras else "0" for e in EXTRAS)
-        return f"{self.kind[0]}{bits}{extra_bits}"
+        return f"{self.kind[0]}{bits}{extra_bits}{'x' if self.steps == 'explicit' else ''}"
 
     def options(self, task_name: str, **kwargs) -> TaskOptions:
-        return TaskOptions(task_name, kind=self.kind, inputs=list(self.inputs), extras=list(self.extras), **kwargs)
+        return TaskOptions(
+            task_name, kind=self.kind, inputs=list(self.inputs), extras=list(self.extras), steps=self.steps, **kwargs
+        )
 
     def values(self) -> dict[str, object]:
-        """The combination as factor values: ``kind`` and one boolean per input and per extra."""
+        """The combination as factor values: ``kind``, one boolean per input and per extra, and ``steps``."""
         return {
             "kind": self.kind,
+            "steps": self.steps,
             **{f"input:{i}": i in self.inputs for i in INPUTS},
             **{f"extra:{e}": e in self.extras for e in EXTRAS},
         }
@@ -65,12 +70,13 @@ def subsets(items: tuple[str, ...], *, empty: bool) -> list[tuple[str, ...]]:
 
 
 def all_combos() -> list[Combo]:
-    """The full product: every kind, every non-empty set of inputs, every set of extras."""
+    """The full product: every kind, every non-empty set of inputs, every set of extras, both ways of steps."""
     return [
-        Combo(kind, inputs, extras)
+        Combo(kind, inputs, extras, steps)
         for kind in KINDS
         for inputs in subsets(INPUTS, empty=False)
         for extras in subsets(EXTRAS, empty=True)
+        for steps in STEPS
     ]
 
 
@@ -86,6 +92,7 @@ def pytest_counts(output: str) -> dict[str, int]:
 
 FACTORS: dict[str, tuple[object, ...]] = {
     "kind": KINDS,
+    "steps": STEPS,
     **{f"input:{i}": (False, True) for i in INPUTS},
     **{f"extra:{e}": (False, True) for e in EXTRAS},
 }
@@ -156,8 +163,9 @@ class FastRenderer:
     ``when: false`` ones are left out of the answers file), the paths (each part rendered; an empty part drops
     the file; ``_exclude`` applies to the rendered path) and the files (``.jinja`` ones rendered, others
     copied). A copier run clones the template and compiles every template again; here the clone and the
-    compiled templates are shared by all renders, and one-string templates are memoized. This leans on copier
-    internals (``copier._main``), so tests compare its output with real copier renders byte for byte.
+    compiled templates are shared by all renders, and templates (one-string ones, and files with what they
+    include or import) are memoized on the values of the names they read. This leans on copier internals
+    (``copier._main``), so tests compare its output with real copier renders byte for byte.
     """
 
     def __init__(self, src_path: str | None = None, vcs_ref: str | None = None) -> None:
@@ -184,6 +192,8 @@ class FastRenderer:
         self._matchers: dict[tuple[str, ...], object] = {}
         self._names: dict[str, tuple[str, ...]] = {}
         self._rendered: dict[tuple[str, str], str] = {}
+        self._file_names: dict[str, frozenset[str] | None] = {}
+        self._files: dict[tuple[str, str], bytes] = {}
 
     def close(self) -> None:
         self._worker._cleanup()
@@ -217,6 +227,37 @@ class FastRenderer:
         if text is None:
             text = self._rendered[key] = self._string(source).render(context)
         return text
+
+    def _reads(self, name: str) -> frozenset[str] | None:
+        """The names template file ``name`` reads, with those of every template it includes or imports.
+
+        ``None`` when it refers to a template by a computed name: then what it reads is not known.
+        """
+        if name not in self._file_names:
+            self._file_names[name] = None  # a template that refers back to itself reads nothing more
+            parsed = self.env.parse(self.env.loader.get_source(self.env, name)[0])
+            names = set(meta.find_undeclared_variables(parsed))
+            for referenced in meta.find_referenced_templates(parsed):
+                more = None if referenced is None else self._reads(referenced)
+                if more is None:
+                    return None
+                names |= more
+            self._file_names[name] = frozenset(names)
+        return self._file_names[name]
+
+    def _render_file(self, source: Path, context: dict) -> bytes:
+        """Render a template file; memoized on the values of the names it reads, as one-string templates are."""
+        names = self._reads(source.as_posix())
+        key = None if names is None else (str(source), repr([(n, context.get(n, _MISSING)) for n in sorted(names)]))
+        data = None if key is None else self._files.get(key)
+        if data is None:
+            template = self._compiled.get(str(source))
+            if template is None:
+                template = self._compiled[str(source)] = self.env.get_template(source.as_posix())
+            data = template.render(context).encode()
+            if key is not None:
+                self._files[key] = data
+        return data
 
     def _render_value(self, value, context: dict):
         """``Question.render_value``: strings are templates, lists are rendered item by item."""
@@ -338,10 +379,7 @@ class FastRenderer:
             if excluded(path) or (only is not None and not only(path.as_posix())):
                 continue
             if is_template:
-                template = self._compiled.get(str(source))
-                if template is None:
-                    template = self._compiled[str(source)] = self.env.get_template(source.as_posix())
-                data = template.render(context).encode()
+                data = self._render_file(source, context)
             else:
                 data = (self.root / source).read_bytes()
             files[path.as_posix()] = data

@@ -3,8 +3,9 @@
 For each task (of ``PACKAGE``, which must be importable), with one seed and one data set: a few training steps
 with validation on a deterministic CPU ``flash.Trainer``, the metrics logged after every training step and every
 validation epoch (with which of them the progress bar shows), the weights, the results of ``validate`` and
-``test``, and the predictions. ``torch.save`` writes them all to ``OUT``, by ``PACKAGE:NAME``; :mod:`tests.test_steps` compares the
-files of a task generated with ``--steps super`` and of the same task generated with ``--steps explicit``.
+``test``, and the predictions. ``torch.save`` writes them all to ``OUT``, by ``PACKAGE:NAME``;
+:mod:`tests.test_steps` compares those of a task generated with ``--steps super`` and of the same task
+generated with ``--steps explicit``.
 """
 
 from __future__ import annotations

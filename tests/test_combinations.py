@@ -1,6 +1,7 @@
 """Issue 5, every combination green.
 
-Every kind x every non-empty set of inputs x every set of extras (2976 combinations) renders, compiles and is
+Every kind x every non-empty set of inputs x every set of extras x both ways of writing the step methods (5952
+combinations) renders, compiles and is
 ruff-clean as rendered; an empty set of inputs, the one invalid combination, is refused up front; and a
 pairwise covering set of combinations passes its generated tests and runs its example.
 """
@@ -19,7 +20,7 @@ import pytest
 import yaml
 
 from scaffold.errors import UsageError
-from scaffold.names import EXTRAS, INPUTS, KINDS
+from scaffold.names import EXTRAS, INPUTS, KINDS, STEPS
 from scaffold.render import render
 from scaffold.tasks import create_task
 from tests.combos import (
@@ -72,7 +73,7 @@ def renderer(home):
 
 
 def test_the_product_is_every_kind_input_set_and_extra_set():
-    assert len(ALL) == len(KINDS) * (2 ** len(INPUTS) - 1) * 2 ** len(EXTRAS) == 2976
+    assert len(ALL) == len(KINDS) * (2 ** len(INPUTS) - 1) * 2 ** len(EXTRAS) * len(STEPS) == 5952
     assert len(set(ALL)) == len(ALL)
     assert len({combo.slug for combo in ALL}) == len(ALL)
     assert all(combo.inputs for combo in ALL)
@@ -82,7 +83,8 @@ def test_no_valid_combination_is_refused():
     """Every non-empty set of inputs goes with every kind and every set of extras: validation accepts them all."""
     for combo in ALL:
         options = combo.options("combo").validate()
-        assert (options.kind, tuple(options.inputs), tuple(options.extras)) == (combo.kind, combo.inputs, combo.extras)
+        chosen = (options.kind, tuple(options.inputs), tuple(options.extras), options.steps)
+        assert chosen == (combo.kind, combo.inputs, combo.extras, combo.steps)
 
 
 # ---- the invalid combination: no inputs ---------------------------------------------------------------------
@@ -113,8 +115,12 @@ def test_the_template_refuses_empty_inputs_too(extras):
 
 
 def _fidelity_cases() -> list[tuple[Combo, dict]]:
+    # every kind with one input and with all, no extras and all, each way of steps with either set of extras
     edges = [
-        Combo(kind, inputs, extras) for kind in KINDS for inputs in (INPUTS[:1], INPUTS) for extras in ((), EXTRAS)
+        Combo(kind, inputs, extras, "explicit" if (len(inputs) == 1) == (not extras) else "super")
+        for kind in KINDS
+        for inputs in (INPUTS[:1], INPUTS)
+        for extras in ((), EXTRAS)
     ]
     cases = [(combo, {}) for combo in edges]
     cases += [(combo, {}) for combo in random.Random(5).sample([c for c in ALL if c not in edges], 20)]
@@ -151,7 +157,7 @@ def test_fast_renderer_is_byte_identical_to_copier(renderer, combo, extra):
 
 
 def test_every_combination_renders_compiles_and_is_ruff_clean(renderer, tmp_path):
-    """All 2976 render with the files their extras call for; every Python file of every one is checked.
+    """All 5952 render with the files their extras call for; every Python file of every one is checked.
 
     A Python file with the same path in its tree and the same bytes as one already written is the same input to
     ruff and to the compiler, so it is written once, in the tree of the first combination that has it: ruff
@@ -167,10 +173,11 @@ def test_every_combination_renders_compiles_and_is_ruff_clean(renderer, tmp_path
         for extra, module in MODULE_EXTRAS.items():
             assert (module in modules) == (extra in combo.extras), (combo, module)
         recorded = yaml.safe_load(files[".flash-new/combo.yml"])
-        assert (recorded["kind"], recorded["inputs"], recorded["extras"]) == (
+        assert (recorded["kind"], recorded["inputs"], recorded["extras"], recorded["steps"]) == (
             combo.kind,
             list(combo.inputs),
             list(combo.extras),
+            combo.steps,
         )
         for path, data in files.items():
             if path.endswith(".py"):
@@ -207,15 +214,16 @@ COVER = covering_set()
 
 
 def test_covering_set_holds_every_pair_of_option_values():
-    assert len(COVER) <= 12  # a real reduction of the 2976
+    assert len(COVER) <= 12  # a real reduction of the 5952
     assert len(set(COVER)) == len(COVER)
     assert all(combo in ALL for combo in COVER)  # valid combinations only
     covered = set().union(*(pairs_of(combo) for combo in COVER))
     assert required_pairs() <= covered
-    # spelled out: every kind, every option on and off, every two options together, on and off in every way
+    # spelled out: every kind, both ways of steps, every option on and off, every two options together, in every way
     assert {combo.kind for combo in COVER} == set(KINDS)
+    assert {combo.steps for combo in COVER} == set(STEPS)
     for factor in FACTORS:
-        if factor != "kind":
+        if factor not in ("kind", "steps"):
             assert {combo.values()[factor] for combo in COVER} == {True, False}, factor
     for a, b in combinations(FACTORS, 2):
         seen = {(combo.values()[a], combo.values()[b]) for combo in COVER}

@@ -174,7 +174,8 @@ def test_explicit_steps_train_validate_test_and_predict_as_super_does(tmp_path):
         shown = set().union(*(entry["bar"] for entry in sup["logged"]))
         # on_step and on_epoch in training (Lightning adds _step and _epoch forms), on_epoch only in validation
         train = {f"train_{metric}", f"train_{loss}"}
-        expected = train | {f"{n}_{when}" for n in train for when in ("step", "epoch")} | {f"val_{metric}", f"val_{loss}"}
+        expected = train | {f"{n}_{when}" for n in train for when in ("step", "epoch")}
+        expected |= {f"val_{metric}", f"val_{loss}"}
         assert names == expected, (kind, sorted(names))
         assert shown == expected - train, (kind, sorted(shown))  # prog_bar everywhere
         assert sorted(exp["logged_metrics"]) == sorted(sup["logged_metrics"])
