@@ -1,11 +1,11 @@
-"""The generated docs page of every combination of kind, inputs and extras builds with Sphinx, warning-free.
+"""The generated docs page of every combination of kind, inputs, extras and steps builds with Sphinx, warning-free.
 
-A page's text depends on the kind, the inputs and the Flash Zero extra; what its ``literalinclude`` directives
-find depends on the files they name (the example, and ``:pyobject:`` of model.py, data.py and backbones.py), which
-depend on every option. Sphinx handles each directive on its own, from its options and the file it reads, so a
-set of pages covers every combination when it holds every distinct page text and every distinct (directive,
-included file) pair of all 2976 combinations. That set is built as ONE Sphinx project: each page with its own
-combination's files at the relative paths it names, under a task name of its own.
+A page's text depends on the kind, the inputs, the Flash Zero extra and the way the steps are written; what its
+``literalinclude`` directives find depends on the files they name (the example, and ``:pyobject:`` of model.py,
+data.py and backbones.py), which depend on every option. Sphinx handles each directive on its own, from its
+options and the file it reads, so a set of pages covers every combination when it holds every distinct page text
+and every distinct (directive, included file) pair of all 5952 combinations. That set is built as ONE Sphinx
+project: each page with its own combination's files at the relative paths it names, under a task name of its own.
 """
 
 from __future__ import annotations
@@ -109,7 +109,7 @@ def test_every_include_of_a_page_is_a_generated_file(renderer):
 def test_docs_pages_of_every_combination_build_without_warnings(renderer, tmp_path):
     keys = [doc_keys(renderer.render(answers(combo, "combo"), only=_not_tests)) for combo in ALL]
     pages = {key for k in keys for key in k if key[0] == "page"}
-    assert len(pages) == 3 * 31 * 2  # kind x inputs x Flash Zero or not
+    assert len(pages) == 3 * 31 * 2 * 2  # kind x inputs x Flash Zero or not x steps super or explicit
     chosen = cover(keys)
     assert set().union(*(keys[index] for index in chosen)) == set().union(*keys)
 
@@ -127,7 +127,7 @@ def test_docs_pages_of_every_combination_build_without_warnings(renderer, tmp_pa
         for path, data in files.items():
             (root / path).parent.mkdir(parents=True, exist_ok=True)
             (root / path).write_bytes(data)
-        built[page.removeprefix("docs/source/").removesuffix(".rst")] = name
+        built[page.removeprefix("docs/source/").removesuffix(".rst")] = (name, ALL[index])
     toctree = "".join(f"   {doc}\n" for doc in sorted(built))
     (source / "index.rst").write_text(
         f"Every combination\n=================\n\n.. toctree::\n   :maxdepth: 1\n\n{toctree}"
@@ -158,7 +158,8 @@ def test_docs_pages_of_every_combination_build_without_warnings(renderer, tmp_pa
     assert result.returncode == 0, result.stderr[-5000:]
     assert warnings.read_text() == "", warnings.read_text()[:5000]
     assert result.stderr == "", result.stderr[-5000:]
-    for doc, name in built.items():
+    assert {combo.steps for _, combo in built.values()} == {"super", "explicit"}
+    for doc, (name, combo) in built.items():
         text = (root / "_build" / f"{doc}.txt").read_text()
         stem = name.capitalize()
         # each literalinclude brought in what it names: the whole example, and the three objects
@@ -167,3 +168,8 @@ def test_docs_pages_of_every_combination_build_without_warnings(renderer, tmp_pa
         assert re.search(rf"class {stem}(Classifier|Regressor|Task)\((ClassificationTask|RegressionTask|Task)\):", text)
         assert "def load_mlp_128(num_features, **_):" in text, doc
         assert "def load_mlp_128_256" not in text, doc
+        # the Task's steps as the page says they are written
+        assert "def training_step(self, batch: Any, batch_idx: int)" in text, doc
+        assert ("super().training_step(batch, batch_idx)" in text) == (combo.steps == "super"), doc
+        prose = " ".join(text.split())  # the text builder wraps paragraphs
+        assert ("are written out in full, without" in prose) == (combo.steps == "explicit"), doc

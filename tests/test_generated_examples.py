@@ -18,13 +18,17 @@ from tests.conftest import make_flash_checkout, run_pytest
 NAMES = list(examples.EXAMPLES)
 
 
-def test_the_examples_are_the_four_documented_ones():
-    assert NAMES == ["myclf", "template", "myreg", "mytask"]
+def test_the_examples_are_the_five_documented_ones():
+    assert NAMES == ["myclf", "template", "myreg", "mytask", "mysteps"]
     assert sorted(p.name for p in examples.OUT.iterdir()) == sorted(NAMES)
-    myreg, mytask = examples.EXAMPLES["myreg"], examples.EXAMPLES["mytask"]
+    myreg, mytask, mysteps = (examples.EXAMPLES[name] for name in ("myreg", "mytask", "mysteps"))
     assert (myreg.kind, sorted(myreg.extras)) == ("regression", sorted(EXTRAS))
     assert sorted(myreg.inputs) == sorted(INPUTS)
     assert (mytask.kind, sorted(mytask.extras)) == ("task", sorted(EXTRAS))
+    assert (mysteps.kind, mysteps.steps) == ("task", "explicit")
+    assert [examples.EXAMPLES[name].steps for name in NAMES[:4]] == [None] * 4  # the default: super
+    answers = yaml.safe_load((examples.OUT / "mysteps" / ".flash-new" / "mysteps.yml").read_text())
+    assert answers["steps"] == "explicit"
 
 
 @pytest.mark.parametrize("name", NAMES)

@@ -39,6 +39,18 @@ def answer(child: pexpect.spawn, question: str, text: str | None) -> None:
     child.send("\r")
 
 
+def choose(child: pexpect.spawn, question: str, choice: str) -> None:
+    """Wait for the choice ``question``, move down to the item starting with ``choice`` and pick it."""
+    child.expect_exact(question)
+    for _ in range(10):
+        child.expect(r"» (\S+)")  # the highlighted item
+        if child.match.group(1).rstrip(":") == choice:
+            child.send("\r")
+            return
+        child.send("\x1b[B")  # arrow down
+    raise AssertionError(f"{choice!r} is not a choice of {question!r}")
+
+
 # ---- the question flow ----------------------------------------------------------------------------------------------
 
 DESCRIPTION = 'Reads "sensor" data {{ 7*7 }} \\ *fast* — é'
@@ -47,6 +59,7 @@ DESCRIPTION = 'Reads "sensor" data {{ 7*7 }} \\ *fast* — é'
 def test_answering_the_questions_gives_the_task_the_flags_give(tmp_path):
     asked = make_package(tmp_path / "asked")
     child = spawn("task", "sensor", "--kind", "regression", "--dest", str(asked), env={"NO_COLOR": "1"})
+    choose(child, "How the Task's training, validation, test and predict steps are written", "explicit")
     answer(child, "One line describing the task", DESCRIPTION)
     answer(child, "The DataModule class name", "SensorReadings")
     answer(child, "The Task class name", None)
@@ -57,17 +70,18 @@ def test_answering_the_questions_gives_the_task_the_flags_give(tmp_path):
     flagged = make_package(tmp_path / "flagged")
     result = flash_new(
         "task", "sensor", "--kind", "regression", "--description", DESCRIPTION, "--data-class", "SensorReadings",
-        "--model-class", "SensorRegressor", "--dest", str(flagged), "--defaults",
+        "--model-class", "SensorRegressor", "--steps", "explicit", "--dest", str(flagged), "--defaults",
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert tree_snapshot(asked) == tree_snapshot(flagged)
     assert "SensorReadings" in (asked / "src/team_tasks/sensor/regression/data.py").read_text()
+    assert "steps: explicit" in (asked / ".flash-new/sensor.yml").read_text()
 
 
 def test_ctrl_c_at_a_question_writes_nothing(tmp_path):
     root = make_package(tmp_path / "project")
     before = tree_snapshot(root)
-    child = spawn("task", "sensor", "--dest", str(root), env={"NO_COLOR": "1"})
+    child = spawn("task", "sensor", "--dest", str(root), "--steps", "super", env={"NO_COLOR": "1"})
     child.expect_exact("One line describing the task")
     child.sendcontrol("c")
     child.expect(pexpect.EOF)
