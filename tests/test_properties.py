@@ -148,6 +148,7 @@ def answer_sets(draw) -> dict:
     answers["kind"] = draw(st.sampled_from(["classification", "regression", "task"]))
     answers["inputs"] = draw(inputs)
     answers["extras"] = draw(extras)
+    answers["steps"] = draw(st.sampled_from(["super", "explicit"]))
     for key in OPTIONAL:
         answers[key] = draw(edge[key]) if key == edgy else draw(st.one_of(st.none(), ok[key]))
     return answers
@@ -156,6 +157,7 @@ def answer_sets(draw) -> dict:
 def command_line(answers: dict, dest: Path) -> list[str]:
     args = ["task", answers["task_name"], "--kind", answers["kind"], "--dest", str(dest), "--defaults"]
     args += ["--inputs", ",".join(answers["inputs"]), "--extras", ",".join(answers["extras"]) or "none"]
+    args += ["--steps", answers["steps"]]
     for key in ("data_type", "task_type", "description", "data_class", "model_class"):
         if answers[key] is not None:
             args.append(f"--{key.replace('_', '-')}={answers[key]}")
@@ -369,6 +371,7 @@ WIDEST = {
     "kind": "classification",
     "inputs": ALL_INPUTS,
     "extras": ALL_EXTRAS,
+    "steps": "explicit",
     "data_type": "b" * 20,
     "task_type": "c" * 20,
     "data_class": "D" * 32,
@@ -380,6 +383,7 @@ NARROWEST = {
     "kind": "task",
     "inputs": ["tensor"],
     "extras": [],
+    "steps": "super",
     "data_type": "b",
     "task_type": "c",
     "data_class": "D",
@@ -391,6 +395,7 @@ INJECTION = {
     "kind": "regression",
     "inputs": ["numpy"],
     "extras": ["cli"],
+    "steps": "explicit",
     "data_type": None,
     "task_type": None,
     "data_class": None,
