@@ -7,10 +7,14 @@ A task passes when
   and its record (``.flash-new/<task>.json``) is of that same version;
 * every file the record lists exists, and every registration the record lists is still in its file;
 * none of its files holds a conflict marker (a line starting with ``<<<<<<<`` or ``>>>>>>>``, left by an
-  update or a merge) or has a ``*.rej`` file beside it, and none holds leftover placeholder text:
-  unrendered Jinja (``{{ name }}``, ``{% if ... %}``) or a ``TODO(flash-new)`` marker, which a template
-  puts where the contributor has to write something before the task is done. Jinja is recognised as
-  the template writes it, with spaces inside the braces: ``f"{{x}}"`` in Python is no placeholder.
+  update or a merge) or has a ``*.rej`` file beside it, and none holds unrendered Jinja (``{{ name }}``,
+  ``{% if ... %}``). Jinja is recognised as the template writes it, with spaces inside the braces:
+  ``f"{{x}}"`` in Python is no placeholder.
+
+Its open to-dos are listed beside: every ``TODO(flash-new): <what to do>`` comment, which the template puts
+where a real task replaces the generated one's stand-ins. They are work to do, not faults, so a fresh task
+passes; ``strict=True`` (``flash-new check --strict``, for a project's CI once its tasks are finished) counts
+each one as a problem.
 
 Files are only read: a check changes nothing but installing the template bundle, so that a plain
 ``copier update`` works afterwards too.
@@ -32,12 +36,12 @@ from scaffold.plan import JOURNAL
 from scaffold.tasks import Task, load_tasks
 
 TODO_MARKER = "TODO(flash-new)"
+_TODO = re.compile(re.escape(TODO_MARKER) + r":?[ \t]*(.*?)[ \t]*$", re.MULTILINE)
 _CONFLICT = re.compile(rb"^(?:<{7}|>{7})(?: |\r?$)", re.MULTILINE)
 _JINJA_STATEMENTS = "if|elif|else|endif|for|endfor|set|endset|include|import|macro|endmacro|raw|endraw|block|endblock"
 _PLACEHOLDERS = (
     ("unrendered Jinja", re.compile(r"\{\{-? +[^{}\n]+? +-?\}\}")),
     ("unrendered Jinja", re.compile(r"\{%-?\s*(?:" + _JINJA_STATEMENTS + r")\b[^\n]*?%\}")),
-    (f"{TODO_MARKER} marker", re.compile(re.escape(TODO_MARKER))),
 )
 
 
@@ -55,6 +59,11 @@ def placeholder_lines(text: str) -> list[tuple[int, str]]:
     return sorted(set(found))
 
 
+def todo_lines(text: str) -> list[tuple[int, str]]:
+    """Each ``TODO(flash-new)`` marker of ``text``: its (1-based) line and what it asks for."""
+    return [(text.count("\n", 0, match.start()) + 1, match.group(1)) for match in _TODO.finditer(text)]
+
+
 @dataclass
 class TaskStatus:
     """One task of the repository: where it lives, its template version, and what is wrong with it."""
@@ -64,6 +73,7 @@ class TaskStatus:
     version: str
     current: bool
     problems: list[str] = field(default_factory=list)
+    todos: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -78,6 +88,7 @@ class Report:
     current_version: str
     tasks: list[TaskStatus]
     problems: list[str] = field(default_factory=list)
+    strict: bool = False
 
     @property
     def ok(self) -> bool:
@@ -87,6 +98,7 @@ class Report:
         return {
             "root": str(self.root),
             "ok": self.ok,
+            "strict": self.strict,
             "current_version": self.current_version,
             "problems": self.problems,
             "tasks": [{**vars(task), "ok": task.ok} for task in self.tasks],
@@ -114,9 +126,10 @@ def _version_problems(task: Task, versions: tuple[str, ...]) -> list[str]:
     return problems
 
 
-def _file_problems(root: Path, task: Task) -> list[str]:
+def _file_problems(root: Path, task: Task) -> tuple[list[str], list[str]]:
+    """What is wrong with the task's files, and their open to-dos."""
     paths = [*task.files, f"{STATE_DIR}/{task.name}.yml"]
-    problems = []
+    problems, todos = [], []
     rejects: set[Path] = set()
     for path in paths:
         full = root / path
@@ -129,12 +142,13 @@ def _file_problems(root: Path, task: Task) -> list[str]:
         if b"\0" not in data:
             text = data.decode("utf-8", "replace")
             problems += [f"{path}:{line}: {what}" for line, what in placeholder_lines(text)]
+            todos += [f"{path}:{line}: {what}" for line, what in todo_lines(text)]
     for reject in sorted(rejects):
         problems.append(f"{reject.relative_to(root).as_posix()}: rejected hunks left by an update")
-    return problems
+    return problems, todos
 
 
-def _status(root: Path, task: Task, versions: tuple[str, ...], full: bool) -> TaskStatus:
+def _status(root: Path, task: Task, versions: tuple[str, ...], full: bool, strict: bool) -> TaskStatus:
     answers = task.answers
     module = ".".join(str(answers.get(key, "?")) for key in ("package", "data_type", "task_type"))
     status = TaskStatus(task.name, module, task.version, task.version == versions[-1])
@@ -145,7 +159,10 @@ def _status(root: Path, task: Task, versions: tuple[str, ...], full: bool) -> Ta
         status.problems.append(f"{register.record_path(task.name)} is missing: restore it from git")
     host = Host(root, "package", str(answers.get("package", "")), str(answers.get("package_dir", "")))
     status.problems += register.missing(host, task.registrations)
-    status.problems += _file_problems(root, task)
+    problems, status.todos = _file_problems(root, task)
+    status.problems += problems
+    if strict:
+        status.problems += [f"{todo} (open to-do)" for todo in status.todos]
     return status
 
 
@@ -163,8 +180,11 @@ def _orphans(root: Path) -> list[TaskStatus]:
     return orphans
 
 
-def check(dest: Path = Path("."), *, full: bool = True) -> Report:
-    """Report on every task of the repository at ``dest``; ``full=False`` reports versions only."""
+def check(dest: Path = Path("."), *, full: bool = True, strict: bool = False) -> Report:
+    """Report on every task of the repository at ``dest``; ``full=False`` reports versions only.
+
+    ``strict`` counts every open to-do (``TODO(flash-new)`` marker) as a problem.
+    """
     root = _root(dest)
     versions = template.available_versions()
     try:
@@ -172,7 +192,8 @@ def check(dest: Path = Path("."), *, full: bool = True) -> Report:
     except yaml.YAMLError as error:
         message = f"an answers file under {STATE_DIR}/ is not valid YAML ({error}): restore it from git"
         raise UsageError(message.replace("\n", " ")) from error
-    report = Report(root, versions[-1], [_status(root, task, versions, full) for task in tasks])
+    report = Report(root, versions[-1], [_status(root, task, versions, full, strict) for task in tasks])
+    report.strict = strict
     if full:
         report.tasks += _orphans(root)
         if (root / JOURNAL).exists():
@@ -186,7 +207,8 @@ def list_tasks(dest: Path = Path(".")) -> Report:
 
 
 def table(report: Report, *, full: bool = True):
-    """The report as a rich table: one row per task, its problems one per line (``full``) or whether current."""
+    """The report as a rich table: one row per task, its problems and open to-dos one per line (``full``), or
+    whether it is current."""
     from rich.table import Table
 
     table = Table(title=f"flash-new tasks in {report.root} (current template: {report.current_version})")
@@ -194,7 +216,8 @@ def table(report: Report, *, full: bool = True):
         table.add_column(column, overflow="fold")
     for task in report.tasks:
         if full:
-            last = "\n".join(task.problems) if task.problems else "ok"
+            todos = [] if report.strict else [f"to-do: {todo}" for todo in task.todos]
+            last = "\n".join(task.problems or ["ok"]) + "".join(f"\n{todo}" for todo in todos)
         else:
             last = "yes" if task.current else "no"
         table.add_row(task.name, task.module, task.version, last)

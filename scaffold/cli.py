@@ -219,14 +219,17 @@ def update(
         _fail(error)
 
 
+Strict = Annotated[bool, typer.Option("--strict", help="Fail on open TODO(flash-new) to-dos too.")]
+
+
 @app.command()
-def check(dest: Dest = Path("."), as_json: AsJson = False) -> None:
-    """Exit 1 unless every task is current, complete and free of conflicts and placeholders."""
+def check(dest: Dest = Path("."), as_json: AsJson = False, strict: Strict = False) -> None:
+    """Exit 1 unless every task is current, complete and free of conflicts and placeholders; list open to-dos."""
     from scaffold import check as checking
     from scaffold.errors import CheckFailed
 
     try:
-        report = checking.check(dest)
+        report = checking.check(dest, strict=strict)
     except FlashNewError as error:
         _fail(error)
     _print_report(report, as_json, show=bool(report.tasks or report.problems), full=True)

@@ -1,4 +1,4 @@
-"""Train the MyregRegressor on scikit-learn's diabetes data set, predict a few examples, save a checkpoint."""
+"""Train the MyregRegressor, predict a few examples, save a checkpoint."""
 
 import flash
 from sklearn import datasets
@@ -7,6 +7,7 @@ from sklearn.utils import Bunch
 from flash.myreg.regression import MyregData, MyregRegressor
 
 # 1. Load the data and create the DataModule
+# TODO(flash-new): train on your task's own data: load it here and create the DataModule with the from_* that reads it.
 bunch = datasets.load_diabetes()
 datamodule = MyregData.from_sklearn(
     train_bunch=bunch,
@@ -22,7 +23,7 @@ model = MyregRegressor(
 
 # 3. Create the trainer and train the model: "auto" takes the CPU, GPUs or TPUs there are, and every device of
 # that kind (Lightning 1.9 reads an unset `devices` as "auto"; Flash's test mode rejects an explicit one)
-trainer = flash.Trainer(max_epochs=10, accelerator="auto")
+trainer = flash.Trainer(max_epochs=10, accelerator="auto", log_every_n_steps=10)
 trainer.fit(model, datamodule=datamodule)
 for name, value in trainer.validate(model, datamodule=datamodule)[0].items():
     print(f"{name}: {value:.3f}")

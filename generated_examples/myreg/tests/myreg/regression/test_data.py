@@ -10,21 +10,14 @@ from flash.core.utilities.imports import _PANDAS_AVAILABLE, _SKLEARN_AVAILABLE
 
 from flash.myreg.regression.data import MyregData
 
+from .helpers import NUM_FEATURES, examples
+
 if _SKLEARN_AVAILABLE:
     from sklearn.utils import Bunch
 
-NUM_FEATURES = 4
-
-
-def _examples(num_examples: int = 12):
-    """Random features, with targets that cover every class (real values, for regression)."""
-    features = np.random.rand(num_examples, NUM_FEATURES).astype(np.float32)
-    targets = np.random.rand(num_examples).astype(np.float32)
-    return features, targets
-
 
 def _frame(features: np.ndarray, targets: np.ndarray) -> pd.DataFrame:
-    """The examples as a ``DataFrame`` with columns ``x0 ... x3`` and ``label``."""
+    """The examples as a ``DataFrame`` with columns ``x0``, ``x1``, ... and ``label``."""
     frame = pd.DataFrame(features, columns=[f"x{i}" for i in range(NUM_FEATURES)])
     frame["label"] = targets
     return frame
@@ -32,16 +25,19 @@ def _frame(features: np.ndarray, targets: np.ndarray) -> pd.DataFrame:
 
 def _check(datamodule: MyregData) -> None:
     """Every stage yields batches of the expected shape; prediction batches carry no target."""
-    assert datamodule.num_features == NUM_FEATURES
+    assert datamodule.num_features == NUM_FEATURES, (
+        f"the data module reports {datamodule.num_features} features for examples of {NUM_FEATURES}: "
+        "the train Input's load_data sets num_features"
+    )
     for loader in (datamodule.train_dataloader(), datamodule.val_dataloader(), datamodule.test_dataloader()):
         batch = next(iter(loader))
-        assert batch[DataKeys.INPUT].shape == (2, NUM_FEATURES)
-        assert batch[DataKeys.INPUT].dtype == torch.float32
-        assert batch[DataKeys.TARGET].shape == (2,)
-        assert batch[DataKeys.TARGET].dtype == torch.float32
+        assert batch[DataKeys.INPUT].shape == (2, NUM_FEATURES), "the InputTransform makes one row per example"
+        assert batch[DataKeys.INPUT].dtype == torch.float32, "the InputTransform makes float features"
+        assert batch[DataKeys.TARGET].shape == (2,), "the InputTransform makes one target per example"
+        assert batch[DataKeys.TARGET].dtype == torch.float32, "the InputTransform makes float targets"
     batch = next(iter(datamodule.predict_dataloader()))
-    assert batch[DataKeys.INPUT].shape == (2, NUM_FEATURES)
-    assert DataKeys.TARGET not in batch
+    assert batch[DataKeys.INPUT].shape == (2, NUM_FEATURES), "the InputTransform makes one row per example"
+    assert DataKeys.TARGET not in batch, "prediction samples carry no target: the predicting Input leaves them out"
 
 
 def test_smoke():
@@ -52,7 +48,7 @@ def test_smoke():
 
 def test_from_numpy():
     """``from_numpy`` loads arrays of features and targets for every stage."""
-    features, targets = _examples()
+    features, targets = examples()
     datamodule = MyregData.from_numpy(
         train_data=features,
         train_targets=targets,
@@ -69,7 +65,7 @@ def test_from_numpy():
 @pytest.mark.skipif(not _SKLEARN_AVAILABLE, reason="scikit-learn isn't installed.")
 def test_from_sklearn():
     """``from_sklearn`` loads ``Bunch`` objects; the prediction ``Bunch`` may keep its targets, they are dropped."""
-    bunch = Bunch(data=_examples()[0], target=_examples()[1])
+    bunch = Bunch(data=examples()[0], target=examples()[1])
     datamodule = MyregData.from_sklearn(
         train_bunch=bunch,
         val_bunch=bunch,
@@ -83,7 +79,7 @@ def test_from_sklearn():
 @pytest.mark.skipif(not _PANDAS_AVAILABLE, reason="pandas isn't installed.")
 def test_from_data_frame():
     """``from_data_frame`` selects the feature and target columns; the prediction frame needs no target column."""
-    frame = _frame(*_examples())
+    frame = _frame(*examples())
     datamodule = MyregData.from_data_frame(
         feature_columns=[f"x{i}" for i in range(NUM_FEATURES)],
         target_column="label",
@@ -99,7 +95,7 @@ def test_from_data_frame():
 @pytest.mark.skipif(not _PANDAS_AVAILABLE, reason="pandas isn't installed.")
 def test_from_csv(tmp_path):
     """``from_csv`` reads files with a header row; the prediction file needs no target column."""
-    frame = _frame(*_examples())
+    frame = _frame(*examples())
     train_file, predict_file = tmp_path / "train.csv", tmp_path / "predict.csv"
     frame.to_csv(train_file, index=False)
     frame.drop(columns="label").to_csv(predict_file, index=False)
@@ -117,7 +113,7 @@ def test_from_csv(tmp_path):
 
 def test_from_tensors():
     """``from_tensors`` loads a feature tensor and a target tensor for every stage."""
-    features, targets = (torch.from_numpy(array) for array in _examples())
+    features, targets = (torch.from_numpy(array) for array in examples())
     datamodule = MyregData.from_tensors(
         train_data=features,
         train_targets=targets,

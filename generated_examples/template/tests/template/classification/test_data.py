@@ -1,6 +1,5 @@
 """Tests of the TemplateData: one ``test_from_*`` per data source."""
 
-import numpy as np
 import pytest
 import torch
 from flash.core.data.data_module import DataModule
@@ -9,33 +8,31 @@ from flash.core.utilities.imports import _SKLEARN_AVAILABLE
 
 from flash.template.classification.data import TemplateData
 
+from .helpers import NUM_CLASSES, NUM_FEATURES, examples
+
 if _SKLEARN_AVAILABLE:
     from sklearn.utils import Bunch
-
-NUM_FEATURES = 4
-NUM_CLASSES = 3
-
-
-def _examples(num_examples: int = 12):
-    """Random features, with targets that cover every class."""
-    features = np.random.rand(num_examples, NUM_FEATURES).astype(np.float32)
-    targets = np.arange(num_examples) % NUM_CLASSES
-    return features, targets
 
 
 def _check(datamodule: TemplateData) -> None:
     """Every stage yields batches of the expected shape; prediction batches carry no target."""
-    assert datamodule.num_features == NUM_FEATURES
-    assert datamodule.num_classes == NUM_CLASSES
+    assert datamodule.num_features == NUM_FEATURES, (
+        f"the data module reports {datamodule.num_features} features for examples of {NUM_FEATURES}: "
+        "the train Input's load_data sets num_features"
+    )
+    assert datamodule.num_classes == NUM_CLASSES, (
+        f"the data module reports {datamodule.num_classes} classes for targets of {NUM_CLASSES}: "
+        "the train Input's load_data learns them with load_target_metadata"
+    )
     for loader in (datamodule.train_dataloader(), datamodule.val_dataloader(), datamodule.test_dataloader()):
         batch = next(iter(loader))
-        assert batch[DataKeys.INPUT].shape == (2, NUM_FEATURES)
-        assert batch[DataKeys.INPUT].dtype == torch.float32
-        assert batch[DataKeys.TARGET].shape == (2,)
-        assert batch[DataKeys.TARGET].dtype == torch.int64
+        assert batch[DataKeys.INPUT].shape == (2, NUM_FEATURES), "the InputTransform makes one row per example"
+        assert batch[DataKeys.INPUT].dtype == torch.float32, "the InputTransform makes float features"
+        assert batch[DataKeys.TARGET].shape == (2,), "the InputTransform makes one target per example"
+        assert batch[DataKeys.TARGET].dtype == torch.int64, "the InputTransform makes integer class targets"
     batch = next(iter(datamodule.predict_dataloader()))
-    assert batch[DataKeys.INPUT].shape == (2, NUM_FEATURES)
-    assert DataKeys.TARGET not in batch
+    assert batch[DataKeys.INPUT].shape == (2, NUM_FEATURES), "the InputTransform makes one row per example"
+    assert DataKeys.TARGET not in batch, "prediction samples carry no target: the predicting Input leaves them out"
 
 
 def test_smoke():
@@ -46,7 +43,7 @@ def test_smoke():
 
 def test_from_numpy():
     """``from_numpy`` loads arrays of features and targets for every stage."""
-    features, targets = _examples()
+    features, targets = examples()
     datamodule = TemplateData.from_numpy(
         train_data=features,
         train_targets=targets,
@@ -63,7 +60,7 @@ def test_from_numpy():
 @pytest.mark.skipif(not _SKLEARN_AVAILABLE, reason="scikit-learn isn't installed.")
 def test_from_sklearn():
     """``from_sklearn`` loads ``Bunch`` objects; the prediction ``Bunch`` may keep its targets, they are dropped."""
-    bunch = Bunch(data=_examples()[0], target=_examples()[1])
+    bunch = Bunch(data=examples()[0], target=examples()[1])
     datamodule = TemplateData.from_sklearn(
         train_bunch=bunch,
         val_bunch=bunch,

@@ -8,6 +8,7 @@ from flash.core.data.base_viz import BaseVisualization
 from flash.core.data.callback import BaseDataFetcher
 from flash.core.data.data_module import DataModule
 from flash.core.data.io.input import Input
+from flash.core.data.io.input_transform import InputTransform
 from flash.core.data.utilities.samples import to_samples
 from flash.core.utilities.imports import _SKLEARN_AVAILABLE
 from flash.core.utilities.stages import RunningStage
@@ -40,6 +41,7 @@ class MyregNumpyRegressionInput(Input):
 
     num_features: int
 
+    # TODO(flash-new): load your task's own data here (and in the inputs built on this one): one sample per example.
     def load_data(
         self,
         examples: Sequence[np.ndarray],
@@ -115,6 +117,13 @@ class MyregTensorRegressionInput(MyregNumpyRegressionInput):
         return super().load_data(examples, targets)
 
 
+def _input_transform(transform: INPUT_TRANSFORM_TYPE, transform_kwargs: Optional[Dict]) -> INPUT_TRANSFORM_TYPE:
+    """Instantiate an ``InputTransform`` class with ``transform_kwargs``: Flash wants an instance from 0.8 on."""
+    if isinstance(transform, type) and issubclass(transform, InputTransform):
+        return transform(**(transform_kwargs or {}))
+    return transform
+
+
 class MyregData(DataModule):
     """The ``DataModule`` of the MyregRegressor task: one ``from_*`` constructor per data source.
 
@@ -160,7 +169,7 @@ class MyregData(DataModule):
             input_cls(RunningStage.VALIDATING, val_data, val_targets),
             input_cls(RunningStage.TESTING, test_data, test_targets),
             input_cls(RunningStage.PREDICTING, predict_data),
-            transform=transform,
+            transform=_input_transform(transform, transform_kwargs),
             transform_kwargs=transform_kwargs,
             **data_module_kwargs,
         )
@@ -196,7 +205,7 @@ class MyregData(DataModule):
             input_cls(RunningStage.VALIDATING, val_bunch),
             input_cls(RunningStage.TESTING, test_bunch),
             input_cls(RunningStage.PREDICTING, predict_bunch),
-            transform=transform,
+            transform=_input_transform(transform, transform_kwargs),
             transform_kwargs=transform_kwargs,
             **data_module_kwargs,
         )
@@ -237,7 +246,7 @@ class MyregData(DataModule):
             input_cls(RunningStage.VALIDATING, val_data_frame, **columns),
             input_cls(RunningStage.TESTING, test_data_frame, **columns),
             input_cls(RunningStage.PREDICTING, predict_data_frame, **columns),
-            transform=transform,
+            transform=_input_transform(transform, transform_kwargs),
             transform_kwargs=transform_kwargs,
             **data_module_kwargs,
         )
@@ -278,7 +287,7 @@ class MyregData(DataModule):
             input_cls(RunningStage.VALIDATING, val_file, **columns),
             input_cls(RunningStage.TESTING, test_file, **columns),
             input_cls(RunningStage.PREDICTING, predict_file, **columns),
-            transform=transform,
+            transform=_input_transform(transform, transform_kwargs),
             transform_kwargs=transform_kwargs,
             **data_module_kwargs,
         )
@@ -320,7 +329,7 @@ class MyregData(DataModule):
             input_cls(RunningStage.VALIDATING, val_data, val_targets),
             input_cls(RunningStage.TESTING, test_data, test_targets),
             input_cls(RunningStage.PREDICTING, predict_data),
-            transform=transform,
+            transform=_input_transform(transform, transform_kwargs),
             transform_kwargs=transform_kwargs,
             **data_module_kwargs,
         )

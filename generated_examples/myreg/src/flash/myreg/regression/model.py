@@ -1,6 +1,6 @@
 """The MyregRegressor task: a regressor made of a registered backbone and a linear head."""
 
-from typing import Any, Dict, Optional, Tuple, Union
+from typing import Any, Dict, List, Optional, Tuple, Union
 
 from flash.core.data.io.input import DataKeys
 from flash.core.registry import FlashRegistry
@@ -13,21 +13,41 @@ from flash.myreg.regression.output import MYREG_OUTPUTS
 from flash.myreg.regression.output_transform import MyregOutputTransform
 
 
+def _is_plain_data(value: Any) -> bool:
+    """Whether ``torch.load(..., weights_only=True)`` reads ``value`` back: plain data, nothing else."""
+    if type(value) in (list, tuple):
+        return all(_is_plain_data(item) for item in value)
+    if type(value) is dict:
+        return all(type(key) is str and _is_plain_data(item) for key, item in value.items())
+    return value is None or type(value) in (bool, int, float, str)
+
+
+def _objects(arguments: Dict[str, Any]) -> List[str]:
+    """The names of the constructor's ``arguments`` that are objects, which a checkpoint does not hold."""
+    return [name for name, value in arguments.items() if not _is_plain_data(value)]
+
+
 class MyregRegressor(RegressionTask):
     """Predict a real value for myreg examples from their numeric features.
 
-    A ``RegressionTask`` provides the defaults: mean squared error as the loss and as the metric. Predictions are
-    real numbers, one per target.
+    Its defaults are those of ``__init__``, which also shows what a ``None`` loss or metric stands for.
+
+    A checkpoint keeps the hyperparameters that are plain data: numbers, strings, ``None``, and lists, tuples and
+    dictionaries of them. From torch 2.6 on, ``torch.load``, which ``load_from_checkpoint`` calls, reads nothing else
+    by default (``weights_only=True``). So an argument given as an object (a loss module or function, a metric, an
+    optimizer or scheduler class, a ``(module, out_features)`` backbone) stays out of the hyperparameters, and every
+    checkpoint loads with a plain ``load_from_checkpoint(path)``: the loaded task predicts the same, with the default
+    in place of that argument. To train on with the object, pass it again: ``load_from_checkpoint(path, loss_fn=...)``.
 
     Args:
         num_features: The number of features of each example.
         num_targets: The number of values predicted for each example.
         backbone: A name from ``backbones`` (or a ``(module, out_features)`` tuple).
         backbone_kwargs: Keyword arguments for the backbone's constructor.
-        loss_fn: The loss function; ``None`` takes the default named above.
-        optimizer: The optimizer, by name or class.
-        lr_scheduler: The learning rate scheduler, if any.
-        metrics: The metrics; ``None`` takes the default named above.
+        loss_fn: The loss function (a module, a function, or a dictionary naming them).
+        optimizer: The optimizer, by name (see ``available_optimizers()``) or class.
+        lr_scheduler: The learning rate scheduler, if any: a name, ``(name, kwargs)``, or a callable of the optimizer.
+        metrics: The metrics (a ``torchmetrics`` metric, a function, or a dictionary naming them).
         learning_rate: The learning rate; ``None`` takes the optimizer's own default.
     """
 
@@ -48,17 +68,20 @@ class MyregRegressor(RegressionTask):
         metrics: METRICS_TYPE = None,
         learning_rate: Optional[float] = None,
     ):
-        self.save_hyperparameters()
+        objects = _objects(locals())
+        self.save_hyperparameters(ignore=objects)
 
         super().__init__(
             model=None,
-            loss_fn=loss_fn,
+            loss_fn=loss_fn,  # None: RegressionTask's mean squared error (F.mse_loss)
             optimizer=optimizer,
             lr_scheduler=lr_scheduler,
-            metrics=metrics,
+            metrics=metrics,  # None: RegressionTask's mean squared error (torchmetrics.MeanSquaredError)
             learning_rate=learning_rate,
             output_transform=MyregOutputTransform(),
         )
+        for name in objects:  # Flash's Task records the optimizer among the hyperparameters again
+            self.hparams.pop(name, None)
 
         if not backbone_kwargs:
             backbone_kwargs = {}

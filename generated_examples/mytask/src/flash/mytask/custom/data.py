@@ -9,6 +9,7 @@ from flash.core.data.callback import BaseDataFetcher
 from flash.core.data.data_module import DataModule
 from flash.core.data.io.classification_input import ClassificationInputMixin
 from flash.core.data.io.input import DataKeys, Input
+from flash.core.data.io.input_transform import InputTransform
 from flash.core.data.utilities.classification import TargetFormatter
 from flash.core.data.utilities.samples import to_samples
 from flash.core.utilities.stages import RunningStage
@@ -36,6 +37,7 @@ class MytaskNumpyCustomInput(Input, ClassificationInputMixin):
 
     num_features: int
 
+    # TODO(flash-new): load your task's own data here (and in the inputs built on this one): one sample per example.
     def load_data(
         self,
         examples: Sequence[np.ndarray],
@@ -94,6 +96,13 @@ class MytaskTensorCustomInput(MytaskNumpyCustomInput):
         return super().load_data(examples, targets, target_formatter=target_formatter)
 
 
+def _input_transform(transform: INPUT_TRANSFORM_TYPE, transform_kwargs: Optional[Dict]) -> INPUT_TRANSFORM_TYPE:
+    """Instantiate an ``InputTransform`` class with ``transform_kwargs``: Flash wants an instance from 0.8 on."""
+    if isinstance(transform, type) and issubclass(transform, InputTransform):
+        return transform(**(transform_kwargs or {}))
+    return transform
+
+
 class MytaskData(DataModule):
     """The ``DataModule`` of the MytaskTask task: one ``from_*`` constructor per data source.
 
@@ -140,7 +149,7 @@ class MytaskData(DataModule):
             input_cls(RunningStage.VALIDATING, val_data, val_targets, target_formatter=target_formatter),
             input_cls(RunningStage.TESTING, test_data, test_targets, target_formatter=target_formatter),
             input_cls(RunningStage.PREDICTING, predict_data),
-            transform=transform,
+            transform=_input_transform(transform, transform_kwargs),
             transform_kwargs=transform_kwargs,
             **data_module_kwargs,
         )
@@ -182,7 +191,7 @@ class MytaskData(DataModule):
             input_cls(RunningStage.VALIDATING, val_file, **columns, target_formatter=target_formatter),
             input_cls(RunningStage.TESTING, test_file, **columns, target_formatter=target_formatter),
             input_cls(RunningStage.PREDICTING, predict_file, **columns),
-            transform=transform,
+            transform=_input_transform(transform, transform_kwargs),
             transform_kwargs=transform_kwargs,
             **data_module_kwargs,
         )
@@ -225,7 +234,7 @@ class MytaskData(DataModule):
             input_cls(RunningStage.VALIDATING, val_data, val_targets, target_formatter=target_formatter),
             input_cls(RunningStage.TESTING, test_data, test_targets, target_formatter=target_formatter),
             input_cls(RunningStage.PREDICTING, predict_data),
-            transform=transform,
+            transform=_input_transform(transform, transform_kwargs),
             transform_kwargs=transform_kwargs,
             **data_module_kwargs,
         )

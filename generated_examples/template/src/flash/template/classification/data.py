@@ -27,6 +27,7 @@ class TemplateNumpyClassificationInput(Input, ClassificationInputMixin):
 
     num_features: int
 
+    # TODO(flash-new): load your task's own data here (and in the inputs built on this one): one sample per example.
     def load_data(
         self,
         examples: Sequence[np.ndarray],
@@ -85,6 +86,13 @@ class TemplateInputTransform(InputTransform):
         return self.to_tensor
 
 
+def _input_transform(transform: INPUT_TRANSFORM_TYPE, transform_kwargs: Optional[Dict]) -> INPUT_TRANSFORM_TYPE:
+    """Instantiate an ``InputTransform`` class with ``transform_kwargs``: Flash wants an instance from 0.8 on."""
+    if isinstance(transform, type) and issubclass(transform, InputTransform):
+        return transform(**(transform_kwargs or {}))
+    return transform
+
+
 class TemplateData(DataModule):
     """The ``DataModule`` of the TemplateSKLearnClassifier task: one ``from_*`` constructor per data source.
 
@@ -131,7 +139,7 @@ class TemplateData(DataModule):
             input_cls(RunningStage.VALIDATING, val_data, val_targets, target_formatter=target_formatter),
             input_cls(RunningStage.TESTING, test_data, test_targets, target_formatter=target_formatter),
             input_cls(RunningStage.PREDICTING, predict_data),
-            transform=transform,
+            transform=_input_transform(transform, transform_kwargs),
             transform_kwargs=transform_kwargs,
             **data_module_kwargs,
         )
@@ -168,7 +176,7 @@ class TemplateData(DataModule):
             input_cls(RunningStage.VALIDATING, val_bunch, target_formatter=target_formatter),
             input_cls(RunningStage.TESTING, test_bunch, target_formatter=target_formatter),
             input_cls(RunningStage.PREDICTING, predict_bunch),
-            transform=transform,
+            transform=_input_transform(transform, transform_kwargs),
             transform_kwargs=transform_kwargs,
             **data_module_kwargs,
         )

@@ -11,11 +11,31 @@ from torch import Tensor, nn
 from flash.template.classification.backbones import TEMPLATE_BACKBONES
 
 
+def _is_plain_data(value: Any) -> bool:
+    """Whether ``torch.load(..., weights_only=True)`` reads ``value`` back: plain data, nothing else."""
+    if type(value) in (list, tuple):
+        return all(_is_plain_data(item) for item in value)
+    if type(value) is dict:
+        return all(type(key) is str and _is_plain_data(item) for key, item in value.items())
+    return value is None or type(value) in (bool, int, float, str)
+
+
+def _objects(arguments: Dict[str, Any]) -> List[str]:
+    """The names of the constructor's ``arguments`` that are objects, which a checkpoint does not hold."""
+    return [name for name, value in arguments.items() if not _is_plain_data(value)]
+
+
 class TemplateSKLearnClassifier(ClassificationTask):
     """Classify template examples from their numeric features.
 
-    A ``ClassificationTask`` provides the defaults: cross-entropy loss (binary cross-entropy when ``multi_label``),
-    accuracy (or F1 when ``multi_label``), and the classification outputs (``"classes"``, ``"probabilities"``, ...).
+    Its defaults are those of ``__init__``, which also shows what a ``None`` loss or metric stands for.
+
+    A checkpoint keeps the hyperparameters that are plain data: numbers, strings, ``None``, and lists, tuples and
+    dictionaries of them. From torch 2.6 on, ``torch.load``, which ``load_from_checkpoint`` calls, reads nothing else
+    by default (``weights_only=True``). So an argument given as an object (a loss module or function, a metric, an
+    optimizer or scheduler class, a ``(module, out_features)`` backbone) stays out of the hyperparameters, and every
+    checkpoint loads with a plain ``load_from_checkpoint(path)``: the loaded task predicts the same, with the default
+    in place of that argument. To train on with the object, pass it again: ``load_from_checkpoint(path, loss_fn=...)``.
 
     Args:
         num_features: The number of features of each example.
@@ -23,10 +43,10 @@ class TemplateSKLearnClassifier(ClassificationTask):
         labels: The class names; they give ``num_classes`` when it is not set.
         backbone: A name from ``backbones`` (or a ``(module, out_features)`` tuple).
         backbone_kwargs: Keyword arguments for the backbone's constructor.
-        loss_fn: The loss function; ``None`` takes the default named above.
-        optimizer: The optimizer, by name or class.
-        lr_scheduler: The learning rate scheduler, if any.
-        metrics: The metrics; ``None`` takes the default named above.
+        loss_fn: The loss function (a module, a function, or a dictionary naming them).
+        optimizer: The optimizer, by name (see ``available_optimizers()``) or class.
+        lr_scheduler: The learning rate scheduler, if any: a name, ``(name, kwargs)``, or a callable of the optimizer.
+        metrics: The metrics (a ``torchmetrics`` metric, a function, or a dictionary naming them).
         learning_rate: The learning rate; ``None`` takes the optimizer's own default.
         multi_label: Whether each example may belong to several classes.
     """
@@ -47,22 +67,25 @@ class TemplateSKLearnClassifier(ClassificationTask):
         learning_rate: Optional[float] = None,
         multi_label: bool = False,
     ):
-        self.save_hyperparameters()
+        objects = _objects(locals())
+        self.save_hyperparameters(ignore=objects)
 
         if labels is not None and num_classes is None:
             num_classes = len(labels)
 
         super().__init__(
             model=None,
-            loss_fn=loss_fn,
+            loss_fn=loss_fn,  # None: ClassificationTask's cross-entropy (binary cross-entropy when multi_label)
             optimizer=optimizer,
             lr_scheduler=lr_scheduler,
-            metrics=metrics,
+            metrics=metrics,  # None: ClassificationTask's accuracy (F1 score when multi_label)
             learning_rate=learning_rate,
             multi_label=multi_label,
             num_classes=num_classes,
             labels=labels,
         )
+        for name in objects:  # Flash's Task records the optimizer among the hyperparameters again
+            self.hparams.pop(name, None)
 
         if not backbone_kwargs:
             backbone_kwargs = {}

@@ -1,0 +1,28 @@
+"""What the MyregRegressor's tests feed it, in one place: the size of the examples and how to make them."""
+
+import numpy as np
+import torch
+from flash.core.data.io.input import DataKeys
+
+# The examples' sizes: every test reads them from here.
+NUM_FEATURES = 4
+
+
+def examples(num_examples: int = 12):
+    """Random features, with targets that cover every class (real values, for regression)."""
+    features = np.random.rand(num_examples, NUM_FEATURES).astype(np.float32)
+    targets = np.random.rand(num_examples).astype(np.float32)
+    return features, targets
+
+
+class DummyDataset(torch.utils.data.Dataset):
+    """Random samples in Flash's dictionary format, enough to run every stage once."""
+
+    def __getitem__(self, index):
+        return {
+            DataKeys.INPUT: torch.randn(NUM_FEATURES),
+            DataKeys.TARGET: torch.rand(1)[0],
+        }
+
+    def __len__(self) -> int:
+        return 10
