@@ -109,6 +109,21 @@ def flash_new(*args: str, cwd: Path | None = None, env: dict | None = None, time
     )
 
 
+# What the pinned stack warns about by itself, whatever a task's code does (README, "Warnings"), as ``-W`` filters
+# (a literal start of the message): the generated tests and examples run with every other warning an error.
+STACK_WARNINGS = [
+    "ignore:In the future `np.:FutureWarning",  # importing flash: it probes numpy aliases that numpy 1.24 removed
+    "ignore:pkg_resources is deprecated:UserWarning",  # importing Lightning and torchmetrics (setuptools)
+    "ignore:Deprecated call to `pkg_resources.declare_namespace:DeprecationWarning",  # importing Lightning
+    "ignore:`ModuleAvailableCache` is a special case:DeprecationWarning",  # importing Lightning
+    "ignore:From v0.10 an `'Binary*'`:DeprecationWarning",  # ClassificationTask's default metrics (torchmetrics)
+    "ignore:'pin_memory' argument is set as true:UserWarning",  # Flash's DataModule pins memory, on CPU too (torch)
+    "ignore:`torch.jit.trace` is deprecated:DeprecationWarning",  # Lightning's to_torchscript (torch)
+    "ignore:`torch.jit.script` is deprecated:DeprecationWarning",  # Lightning's to_torchscript (torch)
+    "ignore:Starting from v1.9.0, `tensorboardX` has been removed:UserWarning",  # Lightning's default logger
+]
+
+
 def run_pytest(root: Path, *targets: str, extra_path: str = "src", timeout: int = 900):
     """Run pytest on ``targets`` inside ``root`` in a subprocess, with the host's package importable."""
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(root / extra_path), str(root)])}

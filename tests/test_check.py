@@ -9,10 +9,10 @@ import pytest
 import yaml
 
 from scaffold import template
-from scaffold.check import check, conflict_lines, placeholder_lines
+from scaffold.check import check, conflict_lines, placeholder_lines, todo_lines
 from scaffold.names import TaskOptions
 from scaffold.tasks import create_task
-from tests.conftest import REPO, flash_new
+from tests.conftest import REPO, flash_new, tree_snapshot
 from tests.template_versions import install, next_version, own_home, vnext_bundle
 
 __all__ = ["own_home", "vnext_bundle"]  # fixtures
@@ -22,11 +22,29 @@ ALPHA = "src/team_tasks/alpha/classification"
 BETA = "src/team_tasks/beta/classification"
 
 
-def problems(root: Path) -> dict[str, list[str]]:
-    result = flash_new("check", "--json", "--dest", str(root))
+def problems(root: Path, *flags: str) -> dict[str, list[str]]:
+    result = flash_new("check", "--json", "--dest", str(root), *flags)
     report = json.loads(result.stdout)
     assert result.returncode == (0 if report["ok"] else 1), result.stderr
     return {task["name"]: task["problems"] for task in report["tasks"]} | {"": report["problems"]}
+
+
+def todos(root: Path) -> dict[str, list[str]]:
+    report = json.loads(flash_new("check", "--json", "--dest", str(root)).stdout)
+    return {task["name"]: task["todos"] for task in report["tasks"]}
+
+
+# The map of the work a fresh task carries: where a real task replaces the generated stand-ins.
+FRESH_TODOS = [
+    "docs/source/reference/alpha_classification.rst:7: describe the task for its readers below; in Lightning Flash, "
+    "open the page with its customcarditem.",
+    "examples/alpha/alpha_classification.py:10: train on your task's own data: load it here and create the "
+    "DataModule with the from_* that reads it.",
+    f"{ALPHA}/backbones.py:8: register your task's own backbones here; the default is the task's `backbone` "
+    "argument (model.py).",
+    f"{ALPHA}/data.py:30: load your task's own data here (and in the inputs built on this one): one sample per "
+    "example.",
+]
 
 
 @pytest.mark.parametrize("host", ["package_host", "flash_checkout"])
@@ -39,6 +57,34 @@ def test_a_fresh_task_passes_with_no_flags(host, request):
     assert result.returncode == 0, result.stdout + result.stderr
     assert "alpha" in result.stdout and "ok" in result.stdout
     assert problems(root) == {"alpha": [], "": []}
+    # its open to-dos are listed, not counted against it
+    package = "src/team_tasks" if host == "package_host" else "src/flash"
+    assert f"to-do: {package}/alpha/classification/data.py:30: load your task's own data" in result.stdout
+    if host == "package_host":
+        assert todos(root) == {"alpha": FRESH_TODOS}
+
+
+def test_strict_fails_while_to_dos_remain_and_passes_once_they_are_done(package_host):
+    root = package_host
+    create_task(root, TaskOptions("alpha"))
+    before = tree_snapshot(root)
+
+    strict = flash_new("check", "--strict", "--dest", str(root))
+    assert strict.returncode == 1
+    assert strict.stderr == "flash-new: error: alpha needs attention: see the table above\n"
+    assert problems(root, "--strict") == {"alpha": [f"{todo} (open to-do)" for todo in FRESH_TODOS], "": []}
+    assert tree_snapshot(root) == before  # a check only reads
+
+    # the contributor does the work: each marker goes once its place holds the task's own code or text
+    for done, todo in enumerate(FRESH_TODOS, 1):
+        path, line = todo.split(":")[:2]
+        lines = (root / path).read_text().splitlines(keepends=True)
+        assert "TODO(flash-new)" in lines[int(line) - 1]
+        del lines[int(line) - 1]
+        (root / path).write_text("".join(lines))
+        assert todos(root)["alpha"] == FRESH_TODOS[done:]
+    assert problems(root, "--strict") == {"alpha": [], "": []}
+    assert flash_new("check", "--strict", "--dest", str(root)).returncode == 0
 
 
 def test_a_repository_without_tasks_passes(package_host):
@@ -60,7 +106,7 @@ def test_every_problem_is_reported_with_its_task(package_host):
     model.write_text("".join(lines))
     (root / BETA / "model.py.rej").write_text("@@ -1 +1 @@\n")
     data = root / BETA / "data.py"
-    leftovers = "\nNAME = '{{ model_class }}'\n{% if kind %}\n# TODO(flash-new): write the loader\n"
+    leftovers = "\nNAME = '{{ model_class }}'\n{% if kind %}\n"
     data.write_text(data.read_text() + leftovers)
     end = data.read_text().count("\n")
 
@@ -71,9 +117,8 @@ def test_every_problem_is_reported_with_its_task(package_host):
         f"{ALPHA}/data.py: generated file is missing",
     ]
     assert found["beta"] == [
-        f"{BETA}/data.py:{end - 2}: unrendered Jinja",
         f"{BETA}/data.py:{end - 1}: unrendered Jinja",
-        f"{BETA}/data.py:{end}: TODO(flash-new) marker",
+        f"{BETA}/data.py:{end}: unrendered Jinja",
         f"{BETA}/model.py:3: conflict marker",
         f"{BETA}/model.py:7: conflict marker",
         f"{BETA}/model.py.rej: rejected hunks left by an update",
@@ -147,12 +192,9 @@ def test_markers_and_placeholders_are_told_from_ordinary_text():
     python = 'print(f"{{value}}", "{%d}" % 3, {"a": {"b": 1}})\n'
     assert placeholder_lines(python) == []
     text = "x = '{{ data_class }}'\n{%- for s in inputs %}\ny = '{{ title | upper }}'\n# TODO(flash-new): fill\n"
-    assert placeholder_lines(text) == [
-        (1, "unrendered Jinja"),
-        (2, "unrendered Jinja"),
-        (3, "unrendered Jinja"),
-        (4, "TODO(flash-new) marker"),
-    ]
+    assert placeholder_lines(text) == [(1, "unrendered Jinja"), (2, "unrendered Jinja"), (3, "unrendered Jinja")]
+    rst = ".. TODO(flash-new): describe it  \n\n# TODO(flash-new)\nTODO: not ours\n"
+    assert todo_lines(text + rst) == [(4, "fill"), (5, "describe it"), (7, "")]
 
 
 def test_the_pre_commit_hook_runs_check_on_every_commit():

@@ -1,11 +1,12 @@
 """The generated docs page of every combination of kind, inputs, extras and steps builds with Sphinx, warning-free.
 
-A page's text depends on the kind, the inputs, the Flash Zero extra and the way the steps are written; what its
-``literalinclude`` directives find depends on the files they name (the example, and ``:pyobject:`` of model.py,
-data.py and backbones.py), which depend on every option. Sphinx handles each directive on its own, from its
-options and the file it reads, so a set of pages covers every combination when it holds every distinct page text
-and every distinct (directive, included file) pair of all 5952 combinations. That set is built as ONE Sphinx
-project: each page with its own combination's files at the relative paths it names, under a task name of its own.
+A page's text depends on the kind, the Flash Zero extra and the way the steps are written (what it says of
+backbones, defaults, inputs and the example's data comes from the code it includes); what its ``literalinclude``
+directives find depends on the files they name (the example, ``:pyobject:`` of model.py and data.py, and all of
+backbones.py), which depend on every option. Sphinx handles each directive on its own, from its options and the
+file it reads, so a set of pages covers every combination when it holds every distinct page text and every
+distinct (directive, included file) pair of all 5952 combinations. That set is built as ONE Sphinx project: each
+page with its own combination's files at the relative paths it names, under a task name of its own.
 """
 
 from __future__ import annotations
@@ -89,7 +90,7 @@ def renderer(home):
 
 
 def test_every_include_of_a_page_is_a_generated_file(renderer):
-    """The page includes the example, model.py (the Task class), data.py (the DataModule) and backbones.py."""
+    """The page includes the example, model.py (the Task class), data.py (the DataModule) and all of backbones.py."""
     for combo in (ALL[0], ALL[-1]):
         data = answers(combo, "combo")
         context, _ = renderer.context(data)
@@ -103,13 +104,13 @@ def test_every_include_of_a_page_is_a_generated_file(renderer):
         ]
         assert all(path in files for _, path in found)
         pyobjects = [re.search(r":pyobject: (\S+)", directive) for directive, _ in found]
-        assert [m and m.group(1) for m in pyobjects] == [None, context["model_class"], "ComboData", "load_mlp_128"]
+        assert [m and m.group(1) for m in pyobjects] == [None, context["model_class"], "ComboData", None]
 
 
 def test_docs_pages_of_every_combination_build_without_warnings(renderer, tmp_path):
     keys = [doc_keys(renderer.render(answers(combo, "combo"), only=_not_tests)) for combo in ALL]
     pages = {key for k in keys for key in k if key[0] == "page"}
-    assert len(pages) == 3 * 31 * 2 * 2  # kind x inputs x Flash Zero or not x steps super or explicit
+    assert len(pages) == 3 * 2 * 2  # kind x Flash Zero or not x steps super or explicit
     chosen = cover(keys)
     assert set().union(*(keys[index] for index in chosen)) == set().union(*keys)
 
@@ -166,8 +167,9 @@ def test_docs_pages_of_every_combination_build_without_warnings(renderer, tmp_pa
         assert f"from flash.{name}." in text, doc
         assert f"class {stem}Data(DataModule):" in text, doc
         assert re.search(rf"class {stem}(Classifier|Regressor|Task)\((ClassificationTask|RegressionTask|Task)\):", text)
-        assert "def load_mlp_128(num_features, **_):" in text, doc
-        assert "def load_mlp_128_256" not in text, doc
+        # every backbone of the registry, with the name it is registered under
+        assert 'name="mlp-128",' in text and "def load_mlp_128(num_features, **_):" in text, doc
+        assert 'name="mlp-128-256",' in text and "def load_mlp_128_256(num_features, **_):" in text, doc
         # the Task's steps as the page says they are written
         assert "def training_step(self, batch: Any, batch_idx: int)" in text, doc
         assert ("super().training_step(batch, batch_idx)" in text) == (combo.steps == "super"), doc
