@@ -207,8 +207,8 @@ def list_tasks(dest: Path = Path(".")) -> Report:
 
 
 def table(report: Report, *, full: bool = True):
-    """The report as a rich table: one row per task, its problems and open to-dos one per line (``full``), or
-    whether it is current."""
+    """The report as a rich table: one row per task, its problems one per line and how many open to-dos it has
+    (``full``), or whether it is current."""
     from rich.table import Table
 
     table = Table(title=f"flash-new tasks in {report.root} (current template: {report.current_version})")
@@ -216,11 +216,18 @@ def table(report: Report, *, full: bool = True):
         table.add_column(column, overflow="fold")
     for task in report.tasks:
         if full:
-            todos = [] if report.strict else [f"to-do: {todo}" for todo in task.todos]
-            last = "\n".join(task.problems or ["ok"]) + "".join(f"\n{todo}" for todo in todos)
+            last = "\n".join(task.problems or ["ok"])
+            if task.todos and not report.strict:
+                last += f"\n{len(task.todos)} open to-do{'s' if len(task.todos) > 1 else ''} (below)"
         else:
             last = "yes" if task.current else "no"
         table.add_row(task.name, task.module, task.version, last)
     if full and report.problems:
         table.add_row("(repository)", "", "", "\n".join(report.problems))
     return table
+
+
+def todo_report(report: Report) -> list[str]:
+    """The open to-dos of every task, one line each (``to-do: <path>:<line>: <what to do>``), unless ``strict``
+    made them problems."""
+    return [] if report.strict else [f"to-do: {todo}" for task in report.tasks for todo in task.todos]

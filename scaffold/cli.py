@@ -246,7 +246,10 @@ def _print_report(report, as_json: bool, show: bool, full: bool) -> None:
     if as_json:
         print(json.dumps(report.to_json(), indent=2))
     elif show:
-        _wide(_console()).print(checking.table(report, full=full))
+        console = _wide(_console())
+        console.print(checking.table(report, full=full))
+        for line in checking.todo_report(report) if full else []:
+            console.print(line, markup=False, highlight=False)
     else:
         print(f"no flash-new tasks in {report.root}")
 

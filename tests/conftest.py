@@ -118,8 +118,7 @@ STACK_WARNINGS = [
     "ignore:`ModuleAvailableCache` is a special case:DeprecationWarning",  # importing Lightning
     "ignore:From v0.10 an `'Binary*'`:DeprecationWarning",  # ClassificationTask's default metrics (torchmetrics)
     "ignore:'pin_memory' argument is set as true:UserWarning",  # Flash's DataModule pins memory, on CPU too (torch)
-    "ignore:`torch.jit.trace` is deprecated:DeprecationWarning",  # Lightning's to_torchscript (torch)
-    "ignore:`torch.jit.script` is deprecated:DeprecationWarning",  # Lightning's to_torchscript (torch)
+    "ignore:`torch.jit.:DeprecationWarning",  # TorchScript (Lightning's to_torchscript, torch.jit.save and load)
     "ignore:Starting from v1.9.0, `tensorboardX` has been removed:UserWarning",  # Lightning's default logger
 ]
 

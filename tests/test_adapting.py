@@ -29,7 +29,7 @@ from tests.conftest import REPO, STACK_WARNINGS, make_package, run_pytest
 GUIDE = REPO / "docs" / "first-task.md"
 BLOCK = r"```\w*\n(.*?)```"
 EDIT = re.compile(
-    rf"In `([^`]+)`, replace\n\n({BLOCK}\n\nwith\n\n{BLOCK}(?:\n\nand\n\n{BLOCK}\n\nwith\n\n{BLOCK})*)", re.S
+    rf"In\s+`([^`]+)`,\s+replace\n\n({BLOCK}\n\nwith\n\n{BLOCK}(?:\n\nand\n\n{BLOCK}\n\nwith\n\n{BLOCK})*)", re.S
 )
 PAIR = re.compile(rf"{BLOCK}\n\nwith\n\n{BLOCK}", re.S)
 CONSOLE = re.compile(r"```console\n(.*?)```", re.S)
@@ -128,7 +128,7 @@ def test_the_first_task_guide_runs_as_written(tmp_path):
         output = _normal(result.stdout + result.stderr)
         assert result.returncode == 0, f"$ {command}\n{result.stdout[-4000:]}{result.stderr[-4000:]}"
         for line in shown:  # what the guide shows is what the command printed
-            assert _normal(line) in output, f"$ {command}: the guide shows {line!r}, the command printed:\n{output}"
+            assert _normal(line) in output, f"$ {command}: the guide shows {line!r}, not in:\n{output[-3000:]}"
         if " -m pytest " in command:
             suites.append(result)
 
