@@ -38,7 +38,7 @@ from tests.conftest import flash_new, make_package, run_pytest, tree_snapshot
 ALL = all_combos()
 FLASH_LAYOUT = {"package": "flash", "package_dir": "src/flash"}
 # Files every task has; the extras that are modules add one file each (visualization lives in data.py).
-BASE_FILES = 10
+BASE_FILES = 11
 CONSTRUCTORS = {
     "numpy": "from_numpy",
     "sklearn": "from_sklearn",

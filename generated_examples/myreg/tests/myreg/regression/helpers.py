@@ -1,4 +1,4 @@
-"""What the MyregRegressor's tests feed it, in one place: the size of the examples and how to make them."""
+"""The MyregRegressor tests' examples: their sizes, in one place, and how to make them."""
 
 import numpy as np
 import torch
