@@ -1,4 +1,4 @@
-"""Train the MystepsTask on scikit-learn's iris data set, predict a few examples, save a checkpoint."""
+"""Train the MystepsTask, predict a few examples, save a checkpoint."""
 
 import flash
 from sklearn import datasets
@@ -6,6 +6,7 @@ from sklearn import datasets
 from flash.mysteps.custom import MystepsData, MystepsTask
 
 # 1. Load the data and create the DataModule
+# TODO(flash-new): train on your task's own data: load it here and create the DataModule with the from_* that reads it.
 features, targets = datasets.load_iris(return_X_y=True)
 datamodule = MystepsData.from_numpy(
     train_data=features,
@@ -23,7 +24,7 @@ model = MystepsTask(
 
 # 3. Create the trainer and train the model: "auto" takes the CPU, GPUs or TPUs there are, and every device of
 # that kind (Lightning 1.9 reads an unset `devices` as "auto"; Flash's test mode rejects an explicit one)
-trainer = flash.Trainer(max_epochs=10, accelerator="auto")
+trainer = flash.Trainer(max_epochs=10, accelerator="auto", log_every_n_steps=10)
 trainer.fit(model, datamodule=datamodule)
 for name, value in trainer.validate(model, datamodule=datamodule)[0].items():
     print(f"{name}: {value:.3f}")

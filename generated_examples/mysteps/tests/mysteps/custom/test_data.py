@@ -10,19 +10,11 @@ from flash.core.utilities.imports import _PANDAS_AVAILABLE
 
 from flash.mysteps.custom.data import MystepsData
 
-NUM_FEATURES = 4
-NUM_CLASSES = 3
-
-
-def _examples(num_examples: int = 12):
-    """Random features, with targets that cover every class."""
-    features = np.random.rand(num_examples, NUM_FEATURES).astype(np.float32)
-    targets = np.arange(num_examples) % NUM_CLASSES
-    return features, targets
+from .helpers import NUM_CLASSES, NUM_FEATURES, examples
 
 
 def _frame(features: np.ndarray, targets: np.ndarray) -> pd.DataFrame:
-    """The examples as a ``DataFrame`` with columns ``x0 ... x3`` and ``label``."""
+    """The examples as a ``DataFrame`` with columns ``x0``, ``x1``, ... and ``label``."""
     frame = pd.DataFrame(features, columns=[f"x{i}" for i in range(NUM_FEATURES)])
     frame["label"] = targets
     return frame
@@ -30,17 +22,23 @@ def _frame(features: np.ndarray, targets: np.ndarray) -> pd.DataFrame:
 
 def _check(datamodule: MystepsData) -> None:
     """Every stage yields batches of the expected shape; prediction batches carry no target."""
-    assert datamodule.num_features == NUM_FEATURES
-    assert datamodule.num_classes == NUM_CLASSES
+    assert datamodule.num_features == NUM_FEATURES, (
+        f"the data module reports {datamodule.num_features} features for examples of {NUM_FEATURES}: "
+        "the train Input's load_data sets num_features"
+    )
+    assert datamodule.num_classes == NUM_CLASSES, (
+        f"the data module reports {datamodule.num_classes} classes for targets of {NUM_CLASSES}: "
+        "the train Input's load_data learns them with load_target_metadata"
+    )
     for loader in (datamodule.train_dataloader(), datamodule.val_dataloader(), datamodule.test_dataloader()):
         batch = next(iter(loader))
-        assert batch[DataKeys.INPUT].shape == (2, NUM_FEATURES)
-        assert batch[DataKeys.INPUT].dtype == torch.float32
-        assert batch[DataKeys.TARGET].shape == (2,)
-        assert batch[DataKeys.TARGET].dtype == torch.int64
+        assert batch[DataKeys.INPUT].shape == (2, NUM_FEATURES), "the InputTransform makes one row per example"
+        assert batch[DataKeys.INPUT].dtype == torch.float32, "the InputTransform makes float features"
+        assert batch[DataKeys.TARGET].shape == (2,), "the InputTransform makes one target per example"
+        assert batch[DataKeys.TARGET].dtype == torch.int64, "the InputTransform makes integer class targets"
     batch = next(iter(datamodule.predict_dataloader()))
-    assert batch[DataKeys.INPUT].shape == (2, NUM_FEATURES)
-    assert DataKeys.TARGET not in batch
+    assert batch[DataKeys.INPUT].shape == (2, NUM_FEATURES), "the InputTransform makes one row per example"
+    assert DataKeys.TARGET not in batch, "prediction samples carry no target: the predicting Input leaves them out"
 
 
 def test_smoke():
@@ -51,7 +49,7 @@ def test_smoke():
 
 def test_from_numpy():
     """``from_numpy`` loads arrays of features and targets for every stage."""
-    features, targets = _examples()
+    features, targets = examples()
     datamodule = MystepsData.from_numpy(
         train_data=features,
         train_targets=targets,
@@ -68,7 +66,7 @@ def test_from_numpy():
 @pytest.mark.skipif(not _PANDAS_AVAILABLE, reason="pandas isn't installed.")
 def test_from_data_frame():
     """``from_data_frame`` selects the feature and target columns; the prediction frame needs no target column."""
-    frame = _frame(*_examples())
+    frame = _frame(*examples())
     datamodule = MystepsData.from_data_frame(
         feature_columns=[f"x{i}" for i in range(NUM_FEATURES)],
         target_column="label",

@@ -1,41 +1,70 @@
-"""Tests of the MystepsTask: forward, train, validate, test, predict from every input, checkpoints, TorchScript."""
+"""Tests of the MystepsTask: forward, train, validate, test, predict from every input, checkpoints, TorchScript.
+
+They read what they check from the task: the backbones of its registry, its default backbone, the names it logs
+its losses and metrics under. The examples' sizes come from ``helpers``.
+"""
+
+import inspect
+from functools import partial
 
 import numpy as np
 import pandas as pd
 import pytest
 import torch
+import torch.nn.functional as F
 from flash import Trainer
-from flash.core.data.io.input import DataKeys
 from flash.core.utilities.imports import _PANDAS_AVAILABLE
-from torch import Tensor
+from torch import Tensor, nn
+from torchmetrics.classification import MulticlassAccuracy, MulticlassF1Score
 
 from flash.mysteps.custom import MystepsData, MystepsTask
 from flash.mysteps.custom.output import MystepsOutput
 from flash.mysteps.custom.output_transform import MystepsOutputTransform
 
-NUM_FEATURES = 4
-NUM_CLASSES = 3
+from .helpers import NUM_CLASSES, NUM_FEATURES, DummyDataset
 
-
-class DummyDataset(torch.utils.data.Dataset):
-    """Random samples in Flash's dictionary format, enough to run every stage once."""
-
-    def __getitem__(self, index):
-        return {
-            DataKeys.INPUT: torch.randn(NUM_FEATURES),
-            DataKeys.TARGET: torch.randint(NUM_CLASSES, (1,))[0],
-        }
-
-    def __len__(self) -> int:
-        return 10
+BACKBONES = MystepsTask.available_backbones()
+DEFAULT_BACKBONE = inspect.signature(MystepsTask.__init__).parameters["backbone"].default
 
 
 def _model(**kwargs) -> MystepsTask:
     return MystepsTask(num_features=NUM_FEATURES, num_classes=NUM_CLASSES, **kwargs)
 
 
+# Flash's scheduler names are torch 1's (on torch 2, only "reducelronplateau"); it watches the training loss.
+TRAIN_LOSS = f"train_{next(iter(_model().loss_fn))}"
+
+# Every kind of argument the constructor takes besides plain values: its checkpoints must load all the same.
+CONSTRUCTOR_ARGUMENTS = [
+    pytest.param({}, id="defaults"),
+    pytest.param({"loss_fn": nn.CrossEntropyLoss(label_smoothing=0.1)}, id="loss-module"),
+    pytest.param({"loss_fn": F.multi_margin_loss}, id="loss-function"),
+    pytest.param({"loss_fn": {"xent": F.cross_entropy}, "metrics": {"f1": MulticlassF1Score(NUM_CLASSES)}}, id="named"),
+    pytest.param({"metrics": MulticlassAccuracy(NUM_CLASSES)}, id="metric-object"),
+    pytest.param({"optimizer": torch.optim.SGD, "learning_rate": 0.1}, id="optimizer-class"),
+    pytest.param({"optimizer": "sgd", "learning_rate": 0.1}, id="optimizer-name"),
+    pytest.param({"lr_scheduler": ("reducelronplateau", {}, {"monitor": TRAIN_LOSS})}, id="scheduler-name"),
+    pytest.param({"lr_scheduler": torch.optim.lr_scheduler.ConstantLR}, id="scheduler-class"),
+    pytest.param({"lr_scheduler": partial(torch.optim.lr_scheduler.StepLR, step_size=1)}, id="scheduler-callable"),
+]
+
+
 def _trainer(tmp_path, **kwargs) -> Trainer:
-    return Trainer(default_root_dir=tmp_path, enable_progress_bar=False, logger=False, **kwargs)
+    return Trainer(default_root_dir=tmp_path, enable_progress_bar=False, logger=False, log_every_n_steps=1, **kwargs)
+
+
+def _loader() -> torch.utils.data.DataLoader:
+    return torch.utils.data.DataLoader(DummyDataset(), batch_size=4)
+
+
+def _assert_logged(logged, model: MystepsTask, stage: str) -> None:
+    """Flash logs every loss of ``model.loss_fn`` and every metric of the stage as ``<stage>_<name>``."""
+    names = [*model.loss_fn, *getattr(model, f"{stage}_metrics")]
+    missing = sorted(f"{stage}_{name}" for name in names if f"{stage}_{name}" not in logged)
+    assert not missing, (
+        f"{stage} logged {sorted(logged)}, without {missing}: Flash logs each loss and metric of the task as "
+        f"{stage}_<name>; a {stage} step that does not call the base class's step has to log them itself"
+    )
 
 
 def _predict(tmp_path, datamodule: MystepsData) -> list:
@@ -53,47 +82,55 @@ def _check_predictions(predictions: list, num_examples: int) -> None:
 
 
 def test_smoke():
-    """The task can be built and has the backbones of its registry."""
+    """The task can be built with its defaults, from a backbone of its registry, and it has a loss."""
+    assert BACKBONES, "the backbones registry is empty: register a backbone in backbones.py"
+    assert DEFAULT_BACKBONE in BACKBONES, (
+        f"the default backbone {DEFAULT_BACKBONE!r} is not registered ({BACKBONES}): register it in backbones.py "
+        "or change the default of the task's `backbone` argument in model.py"
+    )
     model = _model()
-    assert model is not None
-    assert set(model.available_backbones()) >= {"mlp-128", "mlp-128-256"}
+    assert model.loss_fn, "the task has no loss: give it a default loss_fn in model.py"
     assert model.outputs.get("class_index") is MystepsOutput
     assert isinstance(model._output_transform, MystepsOutputTransform)
 
 
-@pytest.mark.parametrize("backbone", ["mlp-128", "mlp-128-256"])
+@pytest.mark.parametrize("backbone", BACKBONES)
 @pytest.mark.parametrize("num_classes", [4, 256])
 @pytest.mark.parametrize("shape", [(1, 3), (2, 128)])
 def test_forward(backbone, num_classes, shape):
-    """The output has one row per example and one column per class."""
+    """Every backbone of the registry: the output has one row per example and one column per class."""
     model = MystepsTask(num_features=shape[1], num_classes=num_classes, backbone=backbone)
     model.eval()
     out = model(torch.rand(*shape))
-    assert out.shape == (shape[0], num_classes)
+    expected = (shape[0], num_classes)
+    assert out.shape == expected, (
+        f"backbone {backbone!r} with {shape[1]} features gives outputs of shape {tuple(out.shape)}, not {expected}: "
+        "a backbone loader returns its module and its output size, which the head takes in"
+    )
 
 
 def test_train(tmp_path):
-    """One training step runs and logs a finite loss."""
+    """One training step runs and logs every loss and metric of the task; the loss is finite."""
     model = _model()
     trainer = _trainer(tmp_path, fast_dev_run=True)
-    trainer.fit(model, torch.utils.data.DataLoader(DummyDataset(), batch_size=4))
-    assert torch.isfinite(trainer.callback_metrics["train_cross_entropy"])
+    trainer.fit(model, _loader(), _loader())
+    _assert_logged(trainer.callback_metrics, model, "train")
+    for name in model.loss_fn:
+        assert torch.isfinite(trainer.callback_metrics[f"train_{name}"]), f"the loss {name!r} is not finite"
 
 
 def test_val(tmp_path):
-    """Validation runs and reports the loss."""
-    results = _trainer(tmp_path, fast_dev_run=True).validate(
-        _model(), torch.utils.data.DataLoader(DummyDataset(), batch_size=4)
-    )
-    assert "val_cross_entropy" in results[0]
+    """Validation runs and reports every loss and metric of the task."""
+    model = _model()
+    results = _trainer(tmp_path, fast_dev_run=True).validate(model, _loader())
+    _assert_logged(results[0], model, "val")
 
 
 def test_test(tmp_path):
-    """Testing runs and reports the loss."""
-    results = _trainer(tmp_path, fast_dev_run=True).test(
-        _model(), torch.utils.data.DataLoader(DummyDataset(), batch_size=4)
-    )
-    assert "test_cross_entropy" in results[0]
+    """Testing runs and reports every loss and metric of the task."""
+    model = _model()
+    results = _trainer(tmp_path, fast_dev_run=True).test(model, _loader())
+    _assert_logged(results[0], model, "test")
 
 
 def test_predict_numpy(tmp_path):
@@ -116,11 +153,12 @@ def test_predict_dataframe(tmp_path):
     _check_predictions(_predict(tmp_path, datamodule), 3)
 
 
-def test_checkpoint_round_trip(tmp_path):
-    """A saved checkpoint loads into a model that gives the same outputs."""
-    model = _model()
-    trainer = _trainer(tmp_path, max_steps=1)
-    trainer.fit(model, torch.utils.data.DataLoader(DummyDataset(), batch_size=4))
+@pytest.mark.parametrize("arguments", CONSTRUCTOR_ARGUMENTS)
+def test_checkpoint_round_trip(tmp_path, arguments):
+    """Whatever the task was built with, a plain ``load_from_checkpoint`` loads its checkpoint; it predicts the same."""
+    model = _model(**arguments)
+    trainer = _trainer(tmp_path, max_steps=2, limit_val_batches=1)
+    trainer.fit(model, _loader(), _loader())
     path = tmp_path / "model.ckpt"
     trainer.save_checkpoint(path)
 
@@ -128,7 +166,9 @@ def test_checkpoint_round_trip(tmp_path):
     model.eval()
     loaded.eval()
     row = torch.rand(2, NUM_FEATURES)
-    assert torch.allclose(model(row), loaded(row))
+    assert torch.allclose(model(row), loaded(row)), "the loaded task predicts differently: are all weights submodules?"
+    kept = {name: loaded.hparams.get(name) for name in model.hparams}
+    assert kept == dict(model.hparams), "the checkpoint lost hyperparameters: does __init__ save them all?"
 
 
 @pytest.mark.parametrize("method", ["trace", "script"])

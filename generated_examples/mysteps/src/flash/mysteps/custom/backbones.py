@@ -5,6 +5,8 @@ from torch import nn
 
 MYSTEPS_BACKBONES = FlashRegistry("backbones")
 
+# TODO(flash-new): register your task's own backbones here; the default is the task's `backbone` argument (model.py).
+
 
 @MYSTEPS_BACKBONES(name="mlp-128", namespace="mysteps/custom")
 def load_mlp_128(num_features, **_):

@@ -33,6 +33,7 @@ class MystepsNumpyCustomInput(Input, ClassificationInputMixin):
 
     num_features: int
 
+    # TODO(flash-new): load your task's own data here (and in the inputs built on this one): one sample per example.
     def load_data(
         self,
         examples: Sequence[np.ndarray],
@@ -90,6 +91,13 @@ class MystepsInputTransform(InputTransform):
         return self.to_tensor
 
 
+def _input_transform(transform: INPUT_TRANSFORM_TYPE, transform_kwargs: Optional[Dict]) -> INPUT_TRANSFORM_TYPE:
+    """Instantiate an ``InputTransform`` class with ``transform_kwargs``: Flash wants an instance from 0.8 on."""
+    if isinstance(transform, type) and issubclass(transform, InputTransform):
+        return transform(**(transform_kwargs or {}))
+    return transform
+
+
 class MystepsData(DataModule):
     """The ``DataModule`` of the MystepsTask task: one ``from_*`` constructor per data source.
 
@@ -136,7 +144,7 @@ class MystepsData(DataModule):
             input_cls(RunningStage.VALIDATING, val_data, val_targets, target_formatter=target_formatter),
             input_cls(RunningStage.TESTING, test_data, test_targets, target_formatter=target_formatter),
             input_cls(RunningStage.PREDICTING, predict_data),
-            transform=transform,
+            transform=_input_transform(transform, transform_kwargs),
             transform_kwargs=transform_kwargs,
             **data_module_kwargs,
         )
@@ -178,7 +186,7 @@ class MystepsData(DataModule):
             input_cls(RunningStage.VALIDATING, val_data_frame, **columns, target_formatter=target_formatter),
             input_cls(RunningStage.TESTING, test_data_frame, **columns, target_formatter=target_formatter),
             input_cls(RunningStage.PREDICTING, predict_data_frame, **columns),
-            transform=transform,
+            transform=_input_transform(transform, transform_kwargs),
             transform_kwargs=transform_kwargs,
             **data_module_kwargs,
         )

@@ -1,6 +1,6 @@
 """The MystepsTask task: a plain Flash task made of a registered backbone and a linear head."""
 
-from typing import Any, Dict, Optional, Tuple, Union
+from typing import Any, Dict, List, Optional, Tuple, Union
 
 import torch.nn.functional as F
 import torchmetrics
@@ -9,27 +9,48 @@ from flash.core.model import Task
 from flash.core.registry import FlashRegistry
 from flash.core.utilities.types import LOSS_FN_TYPE, LR_SCHEDULER_TYPE, METRICS_TYPE, OPTIMIZER_TYPE
 from torch import Tensor, nn
+from torchmetrics.classification import MulticlassAccuracy
 
 from flash.mysteps.custom.backbones import MYSTEPS_BACKBONES
 from flash.mysteps.custom.output import MYSTEPS_OUTPUTS
 from flash.mysteps.custom.output_transform import MystepsOutputTransform
 
 
+def _is_plain_data(value: Any) -> bool:
+    """Whether ``torch.load(..., weights_only=True)`` reads ``value`` back: plain data, nothing else."""
+    if type(value) in (list, tuple):
+        return all(_is_plain_data(item) for item in value)
+    if type(value) is dict:
+        return all(type(key) is str and _is_plain_data(item) for key, item in value.items())
+    return value is None or type(value) in (bool, int, float, str)
+
+
+def _objects(arguments: Dict[str, Any]) -> List[str]:
+    """The names of the constructor's ``arguments`` that are objects, which a checkpoint does not hold."""
+    return [name for name, value in arguments.items() if not _is_plain_data(value)]
+
+
 class MystepsTask(Task):
     """Score mysteps examples from their numeric features.
 
-    Flash has no base class for this task type, so every default is spelled out here: cross-entropy loss, Adam,
-    accuracy as the metric, and a backbone from the registry followed by a linear head.
+    Its defaults are those of ``__init__``, which also shows what a ``None`` loss or metric stands for.
+
+    A checkpoint keeps the hyperparameters that are plain data: numbers, strings, ``None``, and lists, tuples and
+    dictionaries of them. From torch 2.6 on, ``torch.load``, which ``load_from_checkpoint`` calls, reads nothing else
+    by default (``weights_only=True``). So an argument given as an object (a loss module or function, a metric, an
+    optimizer or scheduler class, a ``(module, out_features)`` backbone) stays out of the hyperparameters, and every
+    checkpoint loads with a plain ``load_from_checkpoint(path)``: the loaded task predicts the same, with the default
+    in place of that argument. To train on with the object, pass it again: ``load_from_checkpoint(path, loss_fn=...)``.
 
     Args:
         num_features: The number of features of each example.
         num_classes: The number of classes (outputs of the head).
         backbone: A name from ``backbones`` (or a ``(module, out_features)`` tuple).
         backbone_kwargs: Keyword arguments for the backbone's constructor.
-        loss_fn: The loss function; ``None`` takes the default named above.
-        optimizer: The optimizer, by name or class.
-        lr_scheduler: The learning rate scheduler, if any.
-        metrics: The metrics; ``None`` takes the default named above.
+        loss_fn: The loss function (a module, a function, or a dictionary naming them).
+        optimizer: The optimizer, by name (see ``available_optimizers()``) or class.
+        lr_scheduler: The learning rate scheduler, if any: a name, ``(name, kwargs)``, or a callable of the optimizer.
+        metrics: The metrics (a ``torchmetrics`` metric, a function, or a dictionary naming them).
         learning_rate: The learning rate; ``None`` takes the optimizer's own default.
     """
 
@@ -50,17 +71,20 @@ class MystepsTask(Task):
         metrics: METRICS_TYPE = None,
         learning_rate: Optional[float] = None,
     ):
-        self.save_hyperparameters()
+        objects = _objects(locals())
+        self.save_hyperparameters(ignore=objects)
 
         super().__init__(
             model=None,
             loss_fn=loss_fn or F.cross_entropy,
             optimizer=optimizer,
             lr_scheduler=lr_scheduler,
-            metrics=metrics or torchmetrics.Accuracy(num_classes=num_classes),
+            metrics=metrics or {"accuracy": MulticlassAccuracy(num_classes, average="micro")},
             learning_rate=learning_rate,
             output_transform=MystepsOutputTransform(),
         )
+        for name in objects:  # Flash's Task records the optimizer among the hyperparameters again
+            self.hparams.pop(name, None)
 
         if not backbone_kwargs:
             backbone_kwargs = {}
