@@ -2,9 +2,9 @@
 
 A task passes when
 
-* its answers file (``.flash-new/<task>.yml``) records a template source and version, the version is the
-  current one (the newest that the installed template bundle holds, see :func:`scaffold.template.current_version`),
-  and its record (``.flash-new/<task>.json``) is of that same version;
+* its answers file (:mod:`scaffold.state` has the layout) records a template source and version, the version is
+  the current one (the newest that the installed template bundle holds, see :func:`scaffold.template.current_version`),
+  and its record is of that same version;
 * every file the record lists exists, and every registration the record lists is still in its file;
 * none of its files holds a conflict marker (a line starting with ``<<<<<<<`` or ``>>>>>>>``, left by an
   update or a merge) or has a ``*.rej`` file beside it, and none holds unrendered Jinja (``{{ name }}``,
@@ -22,17 +22,12 @@ Files are only read: a check changes nothing but installing the template bundle,
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
-from scaffold import register, template
-from scaffold.errors import UsageError
-from scaffold.host import STATE_DIR, Host
-from scaffold.plan import JOURNAL
+from scaffold import register, state, template
+from scaffold.host import Host, repository
 from scaffold.tasks import Task, load_tasks
 
 TODO_MARKER = "TODO(flash-new)"
@@ -105,22 +100,15 @@ class Report:
         }
 
 
-def _root(dest: Path) -> Path:
-    root = Path(dest)
-    if not root.is_dir():
-        raise UsageError(f"--dest {str(dest)!r} is not a directory: point --dest at your repository")
-    return root.resolve()
-
-
 def _version_problems(task: Task, versions: tuple[str, ...]) -> list[str]:
     if not task.answers.get("_src_path") or not task.answers.get("_commit"):
-        return [f"{STATE_DIR}/{task.name}.yml records no template source or version: the task cannot be updated"]
+        return [f"{state.answers_path(task.name)} records no template source or version: the task cannot be updated"]
     problems = []
     if task.version not in versions:
         problems.append(f"at {task.version}, unknown to this flash-new (newest: {versions[-1]}): upgrade flash-new")
     elif task.version != versions[-1]:
         problems.append(f"at {task.version}, current is {versions[-1]}: run `flash-new update {task.name}`")
-    recorded = task.record.get("template_version")
+    recorded = task.record.template_version if task.record else None
     if task.record and recorded != task.version:
         problems.append(f"record is of {recorded}, answers of {task.version}: run `flash-new update {task.name}`")
     return problems
@@ -128,7 +116,7 @@ def _version_problems(task: Task, versions: tuple[str, ...]) -> list[str]:
 
 def _file_problems(root: Path, task: Task) -> tuple[list[str], list[str]]:
     """What is wrong with the task's files, and their open to-dos."""
-    paths = [*task.files, f"{STATE_DIR}/{task.name}.yml"]
+    paths = [*task.files, state.answers_path(task.name)]
     problems, todos = [], []
     rejects: set[Path] = set()
     for path in paths:
@@ -155,8 +143,8 @@ def _status(root: Path, task: Task, versions: tuple[str, ...], full: bool, stric
     if not full:
         return status
     status.problems += _version_problems(task, versions)
-    if not task.record:
-        status.problems.append(f"{register.record_path(task.name)} is missing: restore it from git")
+    if task.record is None:
+        status.problems.append(f"{state.record_path(task.name)} is missing: restore it from git")
     host = Host(root, "package", str(answers.get("package", "")), str(answers.get("package_dir", "")))
     status.problems += register.missing(host, task.registrations)
     problems, status.todos = _file_problems(root, task)
@@ -169,14 +157,14 @@ def _status(root: Path, task: Task, versions: tuple[str, ...], full: bool, stric
 def _orphans(root: Path) -> list[TaskStatus]:
     """Records whose answers file is gone."""
     orphans = []
-    for record_file in sorted((root / STATE_DIR).glob("*.json")):
-        if record_file.name == Path(JOURNAL).name or record_file.with_suffix(".yml").exists():
+    answered = set(state.answered_tasks(root))
+    for name in state.recorded_tasks(root):
+        if name in answered:
             continue
-        record = json.loads(record_file.read_text())
-        context = record.get("context", {})
-        module = ".".join(str(context.get(key, "?")) for key in ("package", "data_type", "task_type"))
-        problem = f"{STATE_DIR}/{record_file.stem}.yml is missing: restore it from git"
-        orphans.append(TaskStatus(record_file.stem, module, str(record.get("template_version", "?")), False, [problem]))
+        record = state.load_record(root, name)
+        module = ".".join(str(record.context.get(key, "?")) for key in ("package", "data_type", "task_type"))
+        problem = f"{state.answers_path(name)} is missing: restore it from git"
+        orphans.append(TaskStatus(name, module, record.template_version, False, [problem]))
     return orphans
 
 
@@ -185,19 +173,15 @@ def check(dest: Path = Path("."), *, full: bool = True, strict: bool = False) ->
 
     ``strict`` counts every open to-do (``TODO(flash-new)`` marker) as a problem.
     """
-    root = _root(dest)
+    root = repository(dest)
     versions = template.available_versions()
-    try:
-        tasks = load_tasks(Host(root, "package", "", ""))
-    except yaml.YAMLError as error:
-        message = f"an answers file under {STATE_DIR}/ is not valid YAML ({error}): restore it from git"
-        raise UsageError(message.replace("\n", " ")) from error
+    tasks = load_tasks(root)
     report = Report(root, versions[-1], [_status(root, task, versions, full, strict) for task in tasks])
     report.strict = strict
     if full:
         report.tasks += _orphans(root)
-        if (root / JOURNAL).exists():
-            report.problems.append(f"an interrupted flash-new run left {JOURNAL}: run `flash-new rollback`")
+        if state.has_journal(root):
+            report.problems.append(f"an interrupted flash-new run left {state.JOURNAL}: run `flash-new rollback`")
     return report
 
 

@@ -38,12 +38,6 @@ def _console(stderr: bool = False):
     )
 
 
-def _fail(error: FlashNewError) -> None:
-    message = str(error).replace("\n", " ")
-    print(f"flash-new: error: {message}", file=sys.stderr)
-    raise typer.Exit(error.exit_code)
-
-
 _STYLES = {"create": "green", "modify": "yellow", "delete": "red", "identical": "dim", "conflict": "bold red"}
 
 
@@ -132,10 +126,7 @@ def task(
     if chosen_extras is not None:
         options.extras = chosen_extras
     interactive = not defaults and not as_json and not dry_run and sys.stdin.isatty() and sys.stdout.isatty()
-    try:
-        plan = tasks.create_task(dest, options, package=package, dry_run=dry_run, force=force, interactive=interactive)
-    except FlashNewError as error:
-        _fail(error)
+    plan = tasks.create_task(dest, options, package=package, dry_run=dry_run, force=force, interactive=interactive)
     _print_plan(plan, as_json, dry_run)
     if not dry_run and not as_json:
         _next_steps(plan)
@@ -167,10 +158,7 @@ def remove(
     """Delete a task's files and undo exactly its registrations."""
     from scaffold import tasks
 
-    try:
-        plan = tasks.remove_task(dest, name, package=package, dry_run=dry_run, force=force)
-    except FlashNewError as error:
-        _fail(error)
+    plan = tasks.remove_task(dest, name, package=package, dry_run=dry_run, force=force)
     _print_plan(plan, as_json, dry_run)
 
 
@@ -179,9 +167,7 @@ def rollback(dest: Dest = Path(".")) -> None:
     """Restore the tree after a flash-new run that was killed before it finished."""
     from scaffold.plan import rollback as undo
 
-    if not dest.is_dir():
-        _fail(FlashNewError(f"--dest {str(dest)!r} is not a directory: point --dest at your repository"))
-    restored = undo(dest.resolve())
+    restored = undo(dest)
     print(f"restored {len(restored)} file(s)" if restored else "nothing to roll back")
 
 
@@ -196,10 +182,7 @@ def update(
     """Bring tasks to a newer template version, keeping your edits (the tree must be committed)."""
     from scaffold import update as updating
 
-    try:
-        results = updating.update_tasks(dest, names or [], all_tasks=all_tasks, to=to)
-    except FlashNewError as error:
-        _fail(error)
+    results = updating.update_tasks(dest, names or [], all_tasks=all_tasks, to=to)
     if as_json:
         print(json.dumps({"tasks": [r.to_json() for r in results]}, indent=2))
     else:
@@ -213,10 +196,7 @@ def update(
                 console.print(f"  [bold red]conflict[/bold red]  {path}", markup=True)
             for path in r.removed_edited:
                 console.print(f"  removed by the template although you edited it (see git): {path}", markup=False)
-    try:
-        updating.raise_for_conflicts(results)
-    except FlashNewError as error:
-        _fail(error)
+    updating.raise_for_conflicts(results)
 
 
 Strict = Annotated[bool, typer.Option("--strict", help="Fail on open TODO(flash-new) to-dos too.")]
@@ -228,15 +208,12 @@ def check(dest: Dest = Path("."), as_json: AsJson = False, strict: Strict = Fals
     from scaffold import check as checking
     from scaffold.errors import CheckFailed
 
-    try:
-        report = checking.check(dest, strict=strict)
-    except FlashNewError as error:
-        _fail(error)
+    report = checking.check(dest, strict=strict)
     _print_report(report, as_json, show=bool(report.tasks or report.problems), full=True)
     if not report.ok:
         failing = [t.name for t in report.tasks if not t.ok] or ["the repository"]
         verb = "needs" if len(failing) == 1 else "need"
-        _fail(CheckFailed(f"{', '.join(failing)} {verb} attention: see the table above"))
+        raise CheckFailed(f"{', '.join(failing)} {verb} attention: see the table above")
 
 
 def _print_report(report, as_json: bool, show: bool, full: bool) -> None:
@@ -266,15 +243,18 @@ def list_(dest: Dest = Path("."), as_json: AsJson = False) -> None:
     """List the tasks, their template version and whether it is current."""
     from scaffold import check as checking
 
-    try:
-        report = checking.list_tasks(dest)
-    except FlashNewError as error:
-        _fail(error)
+    report = checking.list_tasks(dest)
     _print_report(report, as_json, show=bool(report.tasks), full=False)
 
 
 def main() -> None:
-    app()
+    """Run the command line: the one place where a :class:`FlashNewError` becomes a message and an exit code."""
+    try:
+        app(standalone_mode=True)
+    except FlashNewError as error:
+        message = " ".join(str(error).split("\n"))
+        print(f"flash-new: error: {message}", file=sys.stderr)
+        sys.exit(error.exit_code)
 
 
 if __name__ == "__main__":

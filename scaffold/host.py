@@ -7,8 +7,6 @@ from pathlib import Path
 
 from scaffold.errors import UsageError
 
-STATE_DIR = ".flash-new"
-
 
 @dataclass(frozen=True)
 class Host:
@@ -25,13 +23,6 @@ class Host:
     @property
     def is_flash(self) -> bool:
         return self.kind == "flash"
-
-    @property
-    def state_dir(self) -> Path:
-        return self.root / STATE_DIR
-
-    def answers_file(self, task_name: str) -> str:
-        return f"{STATE_DIR}/{task_name}.yml"
 
     def path(self, relative: str) -> Path:
         return self.root / relative
@@ -50,13 +41,19 @@ def _packages_under(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir() if (p / "__init__.py").is_file())
 
 
+def repository(dest: Path) -> Path:
+    """The absolute path of the repository ``--dest`` names; it must be a folder that exists."""
+    root = Path(dest)
+    if not root.exists():
+        raise UsageError(f"--dest {str(dest)!r} does not exist: create it or point --dest at your repository")
+    if not root.is_dir():
+        raise UsageError(f"--dest {str(dest)!r} is not a directory: point --dest at your repository")
+    return root.resolve()
+
+
 def detect(root: Path, package: str | None = None) -> Host:
     """Find out what kind of repository ``root`` is and where its package lives."""
-    if not root.exists():
-        raise UsageError(f"--dest {str(root)!r} does not exist: create it or point --dest at your repository")
-    if not root.is_dir():
-        raise UsageError(f"--dest {str(root)!r} is not a directory: point --dest at your repository")
-    root = root.resolve()
+    root = repository(root)
     flash_dir = _flash_package_dir(root)
     if flash_dir and package in (None, "flash"):
         return Host(root, "flash", "flash", flash_dir)

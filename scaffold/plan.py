@@ -2,16 +2,14 @@
 
 A :class:`Plan` lists one :class:`Change` per file: created, modified, deleted, identical (left alone) or in
 conflict (the file exists with other content). ``--dry-run`` prints it; a real run applies it through a
-journal: the original bytes of every touched file are saved in ``.flash-new/transaction.json`` before the
-first write, so that an exception, Ctrl-C or SIGTERM restores the tree exactly, and a run killed outright
+journal: the original bytes of every touched file are saved in the journal (:class:`scaffold.state.Journal`)
+before the first write, so that an exception, Ctrl-C or SIGTERM restores the tree exactly, and a run killed outright
 leaves the journal for ``flash-new rollback``.
 """
 
 from __future__ import annotations
 
-import base64
 import difflib
-import json
 import os
 import shutil
 import signal
@@ -21,10 +19,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from scaffold import state
 from scaffold.errors import ConflictError, UsageError, WriteError
-from scaffold.host import STATE_DIR
+from scaffold.host import repository
+from scaffold.state import JOURNAL, Journal
 
-JOURNAL = f"{STATE_DIR}/transaction.json"
 WRITES = ("create", "modify", "delete")
 # Test hook: seconds to pause before each write of :meth:`Plan.apply`, so that the interruption tests can stop a
 # run between two writes (``FLASH_NEW_TEST_WRITE_DELAY=0.05``). Nothing sets it outside the tests.
@@ -132,16 +131,12 @@ class Plan:
         if not writes:
             return
         new_dirs = _missing_dirs(self.root, [c.path for c in writes] + [JOURNAL])
-        journal = {
-            "pid": os.getpid(),
-            "files": {c.path: _b64(c.before) for c in writes},
-            "dirs": [d.as_posix() for d in new_dirs],
-        }
+        journal = Journal(os.getpid(), {c.path: c.before for c in writes}, [d.as_posix() for d in new_dirs])
         delay = float(os.environ.get(WRITE_DELAY_ENV) or 0)
         with signals_interrupt():
             try:
-                (self.root / STATE_DIR).mkdir(exist_ok=True)
-                _write_atomic(self.root / JOURNAL, json.dumps(journal).encode())
+                (self.root / JOURNAL).parent.mkdir(exist_ok=True)
+                _write_atomic(self.root / JOURNAL, journal.to_bytes())
                 for change in writes:
                     if delay:
                         time.sleep(delay)
@@ -169,10 +164,11 @@ class Plan:
                 (self.root / JOURNAL).unlink()
                 self._prune([JOURNAL])
 
-    def _undo(self, journal: dict) -> None:
-        """Restore what the journal saved; drop the state folder when this run created it and it is empty."""
-        if not rollback(self.root) and STATE_DIR in journal["dirs"]:
-            _remove_empty(self.root / STATE_DIR)
+    def _undo(self, journal: Journal) -> None:
+        """Restore what the journal saved; drop the journal's folder when this run created it and it is empty."""
+        folder = Path(JOURNAL).parent
+        if not rollback(self.root) and folder.as_posix() in journal.dirs:
+            _remove_empty(self.root / folder)
 
     def _prune(self, deleted: list[str]) -> None:
         """Remove the folders that deletions left empty but for Python's caches."""
@@ -185,10 +181,6 @@ class Plan:
                     for cache in folder.iterdir():
                         shutil.rmtree(cache)
                     folder.rmdir()
-
-
-def _b64(data: bytes | None) -> str | None:
-    return None if data is None else base64.b64encode(data).decode()
 
 
 def _missing_dirs(root: Path, paths: list[str]) -> list[Path]:
@@ -217,7 +209,7 @@ def _remove_empty(folder: Path) -> None:
 
 def check_no_journal(root: Path) -> None:
     """Refuse to start while an earlier run's journal says it did not finish."""
-    if (root / JOURNAL).exists():
+    if state.has_journal(root):
         raise UsageError(
             f"an earlier flash-new run in {root} was interrupted before it finished ({JOURNAL} is still there): "
             "run `flash-new rollback` to restore the tree, then run again"
@@ -226,13 +218,13 @@ def check_no_journal(root: Path) -> None:
 
 def rollback(root: Path) -> list[str]:
     """Restore every file the journal under ``root`` names, remove the folders it created, drop the journal."""
-    journal_path = root / JOURNAL
-    if not journal_path.exists():
+    root = repository(root)
+    journal = state.load_journal(root)
+    if journal is None:
         return []
-    journal = json.loads(journal_path.read_text())
     with signals_interrupt(ignore=True):
         restored = []
-        for path, data in journal["files"].items():
+        for path, data in journal.files.items():
             target = root / path
             staging = target.with_name(f".{target.name}.flash-new-tmp")
             if staging.exists():
@@ -242,10 +234,10 @@ def rollback(root: Path) -> list[str]:
                     target.unlink()
             else:
                 target.parent.mkdir(parents=True, exist_ok=True)
-                _write_atomic(target, base64.b64decode(data))
+                _write_atomic(target, data)
             restored.append(path)
-        journal_path.unlink()
-        for folder in journal["dirs"]:
+        (root / JOURNAL).unlink()
+        for folder in journal.dirs:
             _remove_empty(root / folder)
     return restored
 

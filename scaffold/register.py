@@ -1,20 +1,19 @@
 """Registration: the edits a task makes in files it shares with the rest of the repository.
 
 Each edit is planned into a :class:`~scaffold.plan.Plan` (so ``--dry-run`` shows it and a failure undoes
-it) and described by a record kept in ``.flash-new/<task>.json``. The records say exactly what was inserted
-where, so that ``check`` can verify the edits and ``remove`` can undo them, leaving each shared file as it
+it) and described by a record kept in the task's :class:`~scaffold.state.TaskRecord`. The records say exactly
+what was inserted where, so that ``check`` can verify the edits and ``remove`` can undo them, leaving each shared file as it
 would be had the task never been added.
 """
 
 from __future__ import annotations
 
-import json
 import string
 from collections.abc import Iterable
 
-from scaffold import pyedit, rst
+from scaffold import pyedit, rst, state
 from scaffold.errors import UsageError
-from scaffold.host import STATE_DIR, Host
+from scaffold.host import Host
 from scaffold.names import MAX_LINE_WIDTH, line_width
 from scaffold.plan import Plan
 
@@ -34,10 +33,6 @@ CHANGELOG = "CHANGELOG.md"
 EXAMPLES_TEST = "tests/examples/test_scripts.py"
 IMPORT_FLAGS = "flash.core.utilities.imports"
 SKLEARN_FLAG = "_SKLEARN_AVAILABLE"
-
-
-def record_path(task_name: str) -> str:
-    return f"{STATE_DIR}/{task_name}.json"
 
 
 def caption(data_type: str) -> str:
@@ -330,9 +325,10 @@ def _api_anchor(host: Host, plan: Plan) -> str | None:
 
 def other_records(host: Host, task_name: str) -> Iterable[dict]:
     """The registration records of every other task in the repository."""
-    for path in sorted(host.state_dir.glob("*.json")):
-        if path.stem != task_name and path.name != "transaction.json":
-            yield from json.loads(path.read_text()).get("registrations", [])
+    for name in state.recorded_tasks(host.root):
+        record = state.load_record(host.root, name) if name != task_name else None
+        if record is not None:
+            yield from record.registrations
 
 
 # ---- checking and undoing ---------------------------------------------------------------------------------

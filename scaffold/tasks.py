@@ -7,26 +7,23 @@ The CLI (:mod:`scaffold.cli`) is a thin layer over these functions.
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
-from scaffold import register
+from scaffold import register, state
 from scaffold.errors import ConflictError, UsageError
-from scaffold.host import STATE_DIR, Host, detect
+from scaffold.host import Host, detect
 from scaffold.names import TaskOptions, check_generated, check_snake
 from scaffold.plan import Plan, check_no_journal
 
 
 @dataclass
 class Task:
-    """A task recorded in a repository: its answers (copier's answers file) and its record."""
+    """A task recorded in a repository: its answers (copier's answers file) and its record (if it has one)."""
 
     name: str
     answers: dict
-    record: dict
+    record: state.TaskRecord | None
 
     @property
     def version(self) -> str:
@@ -34,55 +31,47 @@ class Task:
 
     @property
     def files(self) -> dict[str, str]:
-        return self.record.get("files", {})
+        return self.record.files if self.record else {}
 
     @property
     def registrations(self) -> list[dict]:
-        return self.record.get("registrations", [])
+        return self.record.registrations if self.record else []
 
 
 def digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def record_text(version: str, files: dict[str, bytes], context: dict, registrations: list[dict]) -> bytes:
+def new_record(version: str, files: dict[str, bytes], context: dict, registrations: list[dict]) -> state.TaskRecord:
     """The task's record: the template version, a digest of every generated file, and its registrations."""
-    record = {
-        "template_version": version,
-        "files": {path: digest(data) for path, data in sorted(files.items())},
-        "context": {key: context[key] for key in sorted(context)},
-        "registrations": registrations,
-    }
-    return (json.dumps(record, indent=2, sort_keys=False) + "\n").encode()
+    digests = {path: digest(data) for path, data in files.items()}
+    return state.TaskRecord(version, digests, dict(context), list(registrations))
 
 
-def load_tasks(host: Host) -> list[Task]:
-    """Every task of the repository, by the answers files under ``.flash-new/``."""
-    tasks = []
-    for answers_file in sorted(host.state_dir.glob("*.yml")):
-        answers = yaml.safe_load(answers_file.read_text()) or {}
-        record_file = host.state_dir / f"{answers_file.stem}.json"
-        record = json.loads(record_file.read_text()) if record_file.is_file() else {}
-        tasks.append(Task(answers_file.stem, answers, record))
-    return tasks
+def load_task(root: Path, name: str) -> Task:
+    return Task(name, state.load_answers(root, name), state.load_record(root, name))
 
 
-def find_task(host: Host, name: str) -> Task:
+def load_tasks(root: Path) -> list[Task]:
+    """Every task of the repository under ``root``: those with an answers file."""
+    return [load_task(root, name) for name in state.answered_tasks(root)]
+
+
+def find_task(root: Path, name: str) -> Task:
     check_snake("task name", name)
-    for task in load_tasks(host):
-        if task.name == name:
-            return task
-    raise UsageError(
-        f"task {name!r} is not in {host.root} (no {STATE_DIR}/{name}.yml): check the name with `flash-new list`"
-    )
+    if name not in state.answered_tasks(root):
+        raise UsageError(
+            f"task {name!r} is not in {root} (no {state.answers_path(name)}): check the name with `flash-new list`"
+        )
+    return load_task(root, name)
 
 
 def _check_new(host: Host, options: TaskOptions) -> None:
     """Refuse a task that would collide with what the repository already has."""
     name, dt, tt = options.task_name, options.data_type, options.task_type
-    if (host.state_dir / f"{name}.yml").exists():
+    if name in state.answered_tasks(host.root):
         raise UsageError(
-            f"task {name!r} already exists ({STATE_DIR}/{name}.yml): choose another name or remove it first"
+            f"task {name!r} already exists ({state.answers_path(name)}): choose another name or remove it first"
         )
     package = host.path(host.package_dir)
     if (package / f"{dt}.py").exists():
@@ -94,7 +83,7 @@ def _check_new(host: Host, options: TaskOptions) -> None:
             f"--task-type {tt!r} would shadow the existing task {host.package}.{dt}.{tt}: "
             "choose another name or task type"
         )
-    for task in load_tasks(host):
+    for task in load_tasks(host.root):
         if task.answers.get("data_type") == dt and task.answers.get("task_type") == tt:
             raise UsageError(f"task {task.name!r} already lives in {host.package}.{dt}.{tt}: choose another task type")
 
@@ -133,14 +122,10 @@ def plan_task(
     for path, data in rendered.files.items():
         plan.add(path, data, generated=True, force=force)
     registrations = register.register(host, rendered.context, plan)
-    generated = {p: d for p, d in rendered.files.items() if not p.endswith(".yml") or not p.startswith(STATE_DIR)}
     name = rendered.context["task_name"]
-    plan.add(
-        register.record_path(name),
-        record_text(rendered.version, generated, rendered.context, registrations),
-        generated=True,
-        force=force,
-    )
+    generated = {p: d for p, d in rendered.files.items() if p != state.answers_path(name)}
+    record = new_record(rendered.version, generated, rendered.context, registrations)
+    plan.add(state.record_path(name), record.to_bytes(), generated=True, force=force)
     return plan, rendered.context
 
 
@@ -167,10 +152,10 @@ def plan_remove(dest: Path, name: str, *, force: bool = False, package: str | No
     """Plan the removal of task ``name``: its files, its answers and record, and its registrations undone."""
     host = detect(Path(dest), package)
     check_no_journal(host.root)
-    task = find_task(host, name)
-    if not task.record:
+    task = find_task(host.root, name)
+    if task.record is None:
         raise UsageError(
-            f"task {name!r} has no record ({register.record_path(name)}) to remove it exactly by: restore the record "
+            f"task {name!r} has no record ({state.record_path(name)}) to remove it exactly by: restore the record "
             "from git, or delete the task's files by hand"
         )
     edited = [p for p in edited_files(host, task) if host.path(p).exists()]
@@ -181,8 +166,8 @@ def plan_remove(dest: Path, name: str, *, force: bool = False, package: str | No
     plan = Plan(host.root)
     for path in task.files:
         plan.add(path, None, generated=True)
-    plan.add(host.answers_file(name), None, generated=True)
-    plan.add(register.record_path(name), None, generated=True)
+    plan.add(state.answers_path(name), None, generated=True)
+    plan.add(state.record_path(name), None, generated=True)
     register.unregister(host, name, task.registrations, plan)
     return plan
 

@@ -23,17 +23,15 @@ import subprocess
 import warnings
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
-import yaml
-
-from scaffold import register, template
+from scaffold import register, state, template
 from scaffold.check import conflict_lines
 from scaffold.errors import ConflictError, UsageError
-from scaffold.host import Host, detect
+from scaffold.host import Host, detect, repository
 from scaffold.plan import Plan, check_no_journal, signals_interrupt
-from scaffold.tasks import Task, edited_files, find_task, load_tasks, record_text
+from scaffold.tasks import Task, edited_files, find_task, load_tasks, new_record
 
 # Answers that place the task: changing them through an update would move its files under the old answers file.
 IDENTITY = ("task_name", "data_type", "task_type", "package", "package_dir")
@@ -140,17 +138,13 @@ def update_tasks(
 
     Conflicts do not stop the run: they are in each result's ``conflicts`` (see :func:`raise_for_conflicts`).
     """
-    root = Path(dest)
-    if not root.is_dir():
-        raise UsageError(f"--dest {str(dest)!r} is not a directory: point --dest at your repository")
-    root = root.resolve()
+    root = repository(dest)
     if bool(names) == all_tasks:
         raise UsageError("name the tasks to update, or pass --all (not both)")
     check_no_journal(root)
-    state = Host(root, "package", "", "")
-    tasks = load_tasks(state) if all_tasks else [find_task(state, name) for name in dict.fromkeys(names)]
+    tasks = load_tasks(root) if all_tasks else [find_task(root, name) for name in dict.fromkeys(names)]
     if not tasks:
-        raise UsageError(f"{root} has no flash-new tasks (no .flash-new/*.yml): nothing to update")
+        raise UsageError(f"{root} has no flash-new tasks: nothing to update")
     versions = template.available_versions()
     target = target_version(to, versions)
     for task in tasks:
@@ -239,13 +233,14 @@ def _update_one(root: Path, task: Task, target: str, data: dict) -> Updated:
     from scaffold.render import render
 
     host = detect(root, task.answers.get("package"))
-    if task.version == target and task.record.get("template_version") == target and not data:
+    recorded = task.record.template_version if task.record else None
+    if task.version == target and recorded == target and not data:
         return _refresh(host, task)
-    answers_file = host.answers_file(task.name)
+    answers_file = state.answers_path(task.name)
     edited = [path for path in edited_files(host, task) if host.path(path).is_file()]
     _run_copier(root, answers_file, target, data)
-    answers = yaml.safe_load(host.path(answers_file).read_text()) or {}
-    version = str(answers["_commit"])
+    answers = state.load_answers(root, task.name)
+    version = str(answers.get("_commit", target))
     changed = changed_paths(root)
     conflicts = _conflicts(root, changed)
     with warnings.catch_warnings():
@@ -254,11 +249,8 @@ def _update_one(root: Path, task: Task, target: str, data: dict) -> Updated:
     plan = Plan(root)
     records, reregistered = _reregister(host, task, rendered.context, plan)
     generated = {path: text for path, text in rendered.files.items() if path != answers_file}
-    plan.add(
-        register.record_path(task.name),
-        record_text(version, generated, rendered.context, records),
-        generated=False,
-    )
+    record = new_record(version, generated, rendered.context, records)
+    plan.add(state.record_path(task.name), record.to_bytes(), generated=False)
     plan.apply()
     return Updated(
         name=task.name,
@@ -274,10 +266,10 @@ def _update_one(root: Path, task: Task, target: str, data: dict) -> Updated:
 def _refresh(host: Host, task: Task) -> Updated:
     """A task already at the target version: only its missing registrations are added again."""
     plan = Plan(host.root)
-    records, reregistered = _reregister(host, task, task.record["context"], plan)
+    records, reregistered = _reregister(host, task, task.record.context, plan)
     if reregistered:
-        record = {**task.record, "registrations": records}
-        plan.add(register.record_path(task.name), (json.dumps(record, indent=2) + "\n").encode(), generated=False)
+        record = replace(task.record, registrations=records)
+        plan.add(state.record_path(task.name), record.to_bytes(), generated=False)
     plan.apply()
     changed = changed_paths(host.root)
     return Updated(task.name, task.version, task.version, changed, reregistered=reregistered)

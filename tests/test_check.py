@@ -11,6 +11,7 @@ import yaml
 from scaffold import template
 from scaffold.check import check, conflict_lines, placeholder_lines, todo_lines
 from scaffold.names import TaskOptions
+from scaffold.state import JOURNAL
 from scaffold.tasks import create_task
 from tests.conftest import REPO, flash_new, tree_snapshot
 from tests.template_versions import install, next_version, own_home, vnext_bundle
@@ -158,13 +159,13 @@ def test_lost_answers_lost_record_and_an_interrupted_run(package_host):
     create_task(package_host, TaskOptions("beta"))
     (package_host / ".flash-new/alpha.yml").unlink()
     (package_host / ".flash-new/beta.json").unlink()
-    (package_host / ".flash-new/transaction.json").write_text("{}")
+    (package_host / JOURNAL).write_text("{}")
 
     found = problems(package_host)
 
     assert found["alpha"] == [".flash-new/alpha.yml is missing: restore it from git"]
     assert found["beta"] == [".flash-new/beta.json is missing: restore it from git"]
-    assert found[""] == ["an interrupted flash-new run left .flash-new/transaction.json: run `flash-new rollback`"]
+    assert found[""] == [f"an interrupted flash-new run left {JOURNAL}: run `flash-new rollback`"]
     assert not check(package_host).ok
 
 

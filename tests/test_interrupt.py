@@ -3,7 +3,7 @@
 A run of ``task``, ``remove`` or ``update`` that is interrupted leaves the tree either exactly as it was or
 exactly as a complete run leaves it (compared byte for byte with a reference run, which ``flash-new check``
 passes), never half written. Half of the trials stop the run at a random moment of its whole life; the other
-half wait for its journal (``.flash-new/transaction.json``) or, for ``update``, for copier's first write,
+half wait for its journal (``scaffold.state.JOURNAL``) or, for ``update``, for copier's first write,
 and stop it in the middle of writing, with ``FLASH_NEW_TEST_WRITE_DELAY`` widening the window between writes.
 After a SIGKILL mid-write the next run refuses and names ``flash-new rollback``, which restores the tree.
 
@@ -25,7 +25,8 @@ from pathlib import Path
 
 import pytest
 
-from scaffold.plan import JOURNAL, WRITE_DELAY_ENV
+from scaffold.plan import WRITE_DELAY_ENV
+from scaffold.state import JOURNAL
 from tests.conftest import REPO, git, git_commit_all, make_package, tree_snapshot
 from tests.template_versions import next_bundle
 

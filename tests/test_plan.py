@@ -8,7 +8,8 @@ import pytest
 
 from scaffold.errors import ConflictError, UsageError
 from scaffold.names import TaskOptions
-from scaffold.plan import JOURNAL, rollback
+from scaffold.plan import rollback
+from scaffold.state import JOURNAL
 from scaffold.tasks import create_task, plan_remove, plan_task
 from tests.conftest import make_flash_checkout, tree_snapshot
 

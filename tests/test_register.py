@@ -84,15 +84,15 @@ def test_every_shared_file_is_registered(checkout):
     assert '    "flash.sensor.classification",\n]' in _read(checkout, "src/flash/__main__.py")
 
     host = detect(checkout)
-    for task in load_tasks(host):
+    for task in load_tasks(checkout):
         assert register.missing(host, task.registrations) == []
 
 
 def test_registering_again_changes_nothing(checkout):
     host = detect(checkout)
-    for task in load_tasks(host):
+    for task in load_tasks(checkout):
         plan = Plan(checkout)
-        register.register(host, task.record["context"], plan)
+        register.register(host, task.record.context, plan)
         assert plan.writes == [], task.name
 
 
@@ -160,8 +160,8 @@ def test_remove_leaves_the_tree_as_if_the_task_was_never_added(checkout, tmp_pat
 
     assert shared(checkout) == shared(without)
     host = detect(checkout)
-    assert sorted(t.name for t in load_tasks(host)) == ["sensor_reg", "template_reg"]
-    for task in load_tasks(host):
+    assert sorted(t.name for t in load_tasks(checkout)) == ["sensor_reg", "template_reg"]
+    for task in load_tasks(checkout):
         assert register.missing(host, task.registrations) == []
 
 
