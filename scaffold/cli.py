@@ -9,11 +9,26 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from typer.core import TyperGroup
 
 from scaffold import __version__
 from scaffold.errors import FlashNewError
 
+
+class _Commands(TyperGroup):
+    """The commands, run so that a :class:`FlashNewError` becomes its message and exit code: the one place it does."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except FlashNewError as error:
+            message = " ".join(str(error).splitlines())
+            print(f"flash-new: error: {message}", file=sys.stderr)
+            raise typer.Exit(error.exit_code) from None
+
+
 app = typer.Typer(
+    cls=_Commands,
     name="flash-new",
     help="Add a complete, registered and tested task to a Lightning Flash codebase.",
     no_args_is_help=True,
@@ -248,13 +263,7 @@ def list_(dest: Dest = Path("."), as_json: AsJson = False) -> None:
 
 
 def main() -> None:
-    """Run the command line: the one place where a :class:`FlashNewError` becomes a message and an exit code."""
-    try:
-        app(standalone_mode=True)
-    except FlashNewError as error:
-        message = " ".join(str(error).split("\n"))
-        print(f"flash-new: error: {message}", file=sys.stderr)
-        sys.exit(error.exit_code)
+    app()
 
 
 if __name__ == "__main__":

@@ -18,6 +18,14 @@ class WriteError(UsageError, OSError):
     """
 
 
+class AnchorMissing(UsageError):
+    """A file the task shares with the repository lacks what a registration relies on (exit code 2).
+
+    The file itself, the place an edit goes (an anchor: a list, a toctree, a section), which must be there once,
+    or a syntax flash-new can read. Nothing is written.
+    """
+
+
 class ConflictError(FlashNewError):
     """The run would overwrite something the user has, or an update left conflicts (exit code 1)."""
 
@@ -28,3 +36,18 @@ class CheckFailed(FlashNewError):
     """``flash-new check`` found tasks that are out of date, incomplete or unfinished (exit code 1)."""
 
     exit_code = 1
+
+
+def missing_file(path: str, what: str) -> AnchorMissing:
+    """The error for a shared file that is not there."""
+    return AnchorMissing(f"{path} does not exist, and the task registers {what} there: restore it, then run again")
+
+
+def anchor_absent(path: str, expected: str) -> AnchorMissing:
+    """The error for a shared file without the place an edit goes."""
+    return AnchorMissing(f"{path} does not have {expected}: add it by hand or fix the file, then run again")
+
+
+def anchor_repeated(path: str, expected: str, count: int) -> AnchorMissing:
+    """The error for a shared file with the place an edit goes more than once: which one is meant is unknown."""
+    return AnchorMissing(f"{path} has {expected} {count} times, where one is expected: keep one, then run again")

@@ -7,16 +7,15 @@ included, stays byte for byte as it was, so that an insertion can later be undon
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from scaffold.errors import AnchorMissing
 
 if TYPE_CHECKING:  # libcst is imported when a file is parsed: a run that edits no Python file never loads it
     import libcst as cst
     from libcst.metadata import MetadataWrapper
-
-
-class AnchorMissing(Exception):
-    """The file does not have the structure the edit expects."""
 
 
 @dataclass(frozen=True)
@@ -34,7 +33,8 @@ def _parse(text: str, path: str) -> MetadataWrapper:
     try:
         return MetadataWrapper(cst.parse_module(text))
     except cst.ParserSyntaxError as error:
-        raise AnchorMissing(f"{path} is not valid Python ({error.message})") from error
+        reason = " ".join(error.message.split())
+        raise AnchorMissing(f"{path} is not valid Python ({reason}): fix the file, then run again") from None
 
 
 def _name(node: cst.BaseExpression | None) -> str:
@@ -70,48 +70,52 @@ def import_froms(text: str, path: str) -> list[tuple[str, list[str], Span]]:
     return found
 
 
-def list_elements(text: str, path: str, locate) -> tuple[list[tuple[cst.BaseExpression, Span]], Span]:
-    """The elements of the list literal ``locate(module)`` returns, with their lines, and the list's lines."""
+def lists(
+    text: str, path: str, locate: Callable[[cst.Module], list[cst.List]]
+) -> list[tuple[list[tuple[cst.BaseExpression, Span]], Span]]:
+    """Each list literal ``locate(module)`` finds: its elements with their lines, and its own lines."""
     from libcst.metadata import PositionProvider
 
     wrapper = _parse(text, path)
     positions = wrapper.resolve(PositionProvider)
-    node = locate(wrapper.module)
-    if node is None:
-        raise AnchorMissing(path)
-    position = positions[node]
-    elements = []
-    for element in node.elements:
-        element_position = positions[element]
-        elements.append((element.value, Span(element_position.start.line, element_position.end.line)))
-    return elements, Span(position.start.line, position.end.line)
+    found = []
+    for node in locate(wrapper.module):
+        position = positions[node]
+        elements = []
+        for element in node.elements:
+            element_position = positions[element]
+            elements.append((element.value, Span(element_position.start.line, element_position.end.line)))
+        found.append((elements, Span(position.start.line, position.end.line)))
+    return found
 
 
-def find_assigned_list(module: cst.Module, target: str) -> cst.List | None:
-    """The list literal assigned to the top-level name ``target``."""
+def assigned_lists(module: cst.Module, target: str) -> list[cst.List]:
+    """The list literals assigned to the top-level name ``target``."""
     import libcst as cst
 
+    found = []
     for statement in module.body:
         if isinstance(statement, cst.SimpleStatementLine):
             for small in statement.body:
                 if isinstance(small, cst.Assign) and isinstance(small.value, cst.List):
                     if any(_name(t.target) == target for t in small.targets):
-                        return small.value
-    return None
+                        found.append(small.value)
+    return found
 
 
-def find_parametrize_list(module: cst.Module, function: str) -> cst.List | None:
-    """The list of cases in the ``pytest.mark.parametrize`` decorator of the top-level ``function``."""
+def parametrize_lists(module: cst.Module, function: str) -> list[cst.List]:
+    """The lists of cases in the ``pytest.mark.parametrize`` decorators of the top-level ``function``s."""
     import libcst as cst
 
+    found = []
     for statement in module.body:
         if isinstance(statement, cst.FunctionDef) and statement.name.value == function:
             for decorator in statement.decorators:
                 call = decorator.decorator
                 if isinstance(call, cst.Call) and _name(call.func) == "pytest.mark.parametrize":
                     if len(call.args) >= 2 and isinstance(call.args[1].value, cst.List):
-                        return call.args[1].value
-    return None
+                        found.append(call.args[1].value)
+    return found
 
 
 def string_value(node: cst.BaseExpression) -> str | None:

@@ -25,7 +25,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from scaffold import registrations
 from scaffold.errors import UsageError
+from scaffold.registrations import Registration
 
 STATE_DIR = ".flash-new"
 JOURNAL = f"{STATE_DIR}/_journal.json"
@@ -112,14 +114,14 @@ class TaskRecord:
     template_version: str
     files: dict[str, str] = field(default_factory=dict)
     context: dict[str, Any] = field(default_factory=dict)
-    registrations: list[dict] = field(default_factory=list)
+    registrations: list[Registration] = field(default_factory=list)
 
     def to_bytes(self) -> bytes:
         data = {
             "template_version": self.template_version,
             "files": dict(sorted(self.files.items())),
             "context": {key: self.context[key] for key in sorted(self.context)},
-            "registrations": list(self.registrations),
+            "registrations": [registration.to_json() for registration in self.registrations],
         }
         return (json.dumps(data, indent=2) + "\n").encode()
 
@@ -135,17 +137,17 @@ class TaskRecord:
         if not isinstance(data, dict) or not isinstance(data.get("template_version"), str):
             raise _malformed(path, f"{shape} (no template_version)")
         files, context = data.get("files", {}), data.get("context", {})
-        registrations = data.get("registrations", [])
+        edits = data.get("registrations", [])
         if not isinstance(files, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in files.items()):
             raise _malformed(path, f"{shape} (files must map paths to digests)")
         if not isinstance(context, dict):
             raise _malformed(path, f"{shape} (context must be a mapping)")
-        if not isinstance(registrations, list) or not all(
-            isinstance(r, dict) and isinstance(r.get("op"), str) and isinstance(r.get("file"), str)
-            for r in registrations
+        if not isinstance(edits, list) or not all(
+            isinstance(r, dict) and isinstance(r.get("op"), str) and isinstance(r.get("file"), str) for r in edits
         ):
             raise _malformed(path, f"{shape} (registrations must be a list of edits with op and file)")
-        return cls(data["template_version"], dict(files), dict(context), list(registrations))
+        loaded = [registrations.from_json(edit, path) for edit in edits]
+        return cls(data["template_version"], dict(files), dict(context), loaded)
 
 
 def load_record(root: Path, task: str) -> TaskRecord | None:

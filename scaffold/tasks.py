@@ -15,6 +15,7 @@ from scaffold.errors import ConflictError, UsageError
 from scaffold.host import Host, detect
 from scaffold.names import TaskOptions, check_generated, check_snake
 from scaffold.plan import Plan, check_no_journal
+from scaffold.registrations import Registration
 
 
 @dataclass
@@ -34,7 +35,7 @@ class Task:
         return self.record.files if self.record else {}
 
     @property
-    def registrations(self) -> list[dict]:
+    def registrations(self) -> list[Registration]:
         return self.record.registrations if self.record else []
 
 
@@ -42,7 +43,9 @@ def digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def new_record(version: str, files: dict[str, bytes], context: dict, registrations: list[dict]) -> state.TaskRecord:
+def new_record(
+    version: str, files: dict[str, bytes], context: dict, registrations: list[Registration]
+) -> state.TaskRecord:
     """The task's record: the template version, a digest of every generated file, and its registrations."""
     digests = {path: digest(data) for path, data in files.items()}
     return state.TaskRecord(version, digests, dict(context), list(registrations))

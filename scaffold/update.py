@@ -17,7 +17,6 @@ update, uncommitted, as after a single one. A failure (not a conflict) restores 
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import warnings
@@ -31,11 +30,11 @@ from scaffold.check import conflict_lines
 from scaffold.errors import ConflictError, UsageError
 from scaffold.host import Host, detect, repository
 from scaffold.plan import Plan, check_no_journal, signals_interrupt
+from scaffold.registrations import Registration
 from scaffold.tasks import Task, edited_files, find_task, load_tasks, new_record
 
 # Answers that place the task: changing them through an update would move its files under the old answers file.
 IDENTITY = ("task_name", "data_type", "task_type", "package", "package_dir")
-_FLAGS = ("created", "inserted", "added")
 _SNAPSHOT_ENV = {
     "GIT_AUTHOR_NAME": "flash-new",
     "GIT_AUTHOR_EMAIL": "flash-new@users.noreply.invalid",
@@ -285,19 +284,15 @@ def _conflicts(root: Path, changed: list[str]) -> list[str]:
     return sorted(found)
 
 
-def _identity(record: dict) -> str:
-    return json.dumps({key: value for key, value in record.items() if key not in _FLAGS}, sort_keys=True)
-
-
-def _reregister(host: Host, task: Task, context: dict, plan: Plan) -> tuple[list[dict], list[str]]:
+def _reregister(host: Host, task: Task, context: dict, plan: Plan) -> tuple[list[Registration], list[str]]:
     """Plan the registrations the new version needs; return their records and the files edited again.
 
     A registration still present keeps its old record (whose flags say what ``remove`` must undo) and its
     file is left alone: re-adding is idempotent for every edit but a changelog line, which is only looked
     for in the unreleased section and would be added twice once released.
     """
-    old = {_identity(record): record for record in task.registrations}
-    gone = {_identity(record) for record in task.registrations if register.missing(host, [record])}
+    old = {record.identity(): record for record in task.registrations}
+    gone = {record.identity() for record in task.registrations if register.missing(host, [record])}
     try:
         records = register.register(host, context, plan)
     except UsageError:
@@ -307,12 +302,12 @@ def _reregister(host: Host, task: Task, context: dict, plan: Plan) -> tuple[list
         return task.registrations, []
     kept, redo = [], set()
     for record in records:
-        key = _identity(record)
+        key = record.identity()
         if key in old and key not in gone:
             kept.append(old[key])
         else:
             kept.append(record)
-            redo.add(record["file"])
+            redo.add(record.file)
     for change in list(plan.changes):
         if change.path not in redo:
             plan.add(change.path, change.before, generated=False)

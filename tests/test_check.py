@@ -114,7 +114,7 @@ def test_every_problem_is_reported_with_its_task(package_host):
     found = problems(root)
 
     assert found["alpha"] == [
-        "docs/source/index.rst: reference/alpha_classification is not registered",
+        "docs/source/index.rst does not list reference/alpha_classification in its toctree captioned 'Alpha'",
         f"{ALPHA}/data.py: generated file is missing",
     ]
     assert found["beta"] == [
@@ -126,7 +126,7 @@ def test_every_problem_is_reported_with_its_task(package_host):
     ]
     result = flash_new("check", "--dest", str(root))
     assert result.returncode == 1
-    assert "reference/alpha_classification is not registered" in result.stdout
+    assert "does not list reference/alpha_classification" in result.stdout
     assert "model.py:3: conflict marker" in result.stdout
     assert result.stderr == "flash-new: error: alpha, beta need attention: see the table above\n"
 

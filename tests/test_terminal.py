@@ -202,7 +202,7 @@ REMEDY = re.compile(
     r"\b(choose|pass|run|use|remove|move|create|point|fix|add|commit|stash|correct|make|shorten|separate|write|"
     r"merge|generate|report|give|see|name|check|rename|edit|delete|install|answer|update|upgrade|restore)\b"
 )
-ERRORS = {"UsageError", "ConflictError", "CheckFailed", "WriteError", "FlashNewError"}
+ERRORS = {"UsageError", "ConflictError", "CheckFailed", "WriteError", "FlashNewError", "AnchorMissing"}
 
 
 def _literal(node: ast.expr) -> str | None:
@@ -220,7 +220,7 @@ def _literal(node: ast.expr) -> str | None:
 def error_messages() -> list[tuple[str, int, str]]:
     """Every error message scaffold/ writes literally: ``raise UsageError("...")``, ``_fail(..., "why")``."""
     found = []
-    for path in sorted((REPO / "scaffold").glob("*.py")):
+    for path in sorted((REPO / "scaffold").rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text())):
             if not isinstance(node, ast.Call) or not node.args:
                 continue
@@ -229,8 +229,6 @@ def error_messages() -> list[tuple[str, int, str]]:
                 text = _literal(node.args[0])
             elif name == "_fail" and len(node.args) == 3:
                 text = _literal(node.args[2])
-            elif name == "_missing" and path.name == "register.py":
-                text = "does not have {...}: add it by hand or fix the file, then run again"
             else:
                 continue
             if text is not None:

@@ -1,0 +1,42 @@
+"""Flash's examples test runs the task's example (``tests/examples/test_scripts.py``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from scaffold import pyedit
+from scaffold.registrations.examples_test_import import EXAMPLES_TEST, SKLEARN_FLAG
+from scaffold.registrations.list_entry import ListEntry
+
+
+@dataclass
+class ExamplesTestEntry(ListEntry):
+    """A ``pytest.param("<data_type>", "<example>.py", marks=...)`` case of ``test_example``.
+
+    It is skipped only where scikit-learn, which the example's data comes from, is not installed.
+    """
+
+    kind = "examples-test-entry"
+    legacy = ({"op": "list-item", "locate": "test_example"},)
+    anchor = "the parametrize list of test_example"
+
+    @staticmethod
+    def lists(module):
+        return pyedit.parametrize_lists(module, "test_example")
+
+    @classmethod
+    def for_task(cls, host, context, plan):
+        if not host.is_flash:
+            return []
+        data_type, page = context["data_type"], context["doc_page"]
+        text = (
+            "        pytest.param(\n"
+            f'            "{data_type}",\n'
+            f'            "{page}.py",\n'
+            f'            marks=pytest.mark.skipif(not {SKLEARN_FLAG}, reason="scikit-learn isn\'t installed"),\n'
+            "        ),\n"
+        )
+        return [cls(EXAMPLES_TEST, key=[data_type, f"{page}.py"], text=text)]
+
+    def describe(self) -> str:
+        return f"{self.file} does not run the example {'/'.join(self.key)} in test_example"

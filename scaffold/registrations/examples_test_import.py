@@ -1,0 +1,71 @@
+"""Flash's examples test imports the availability flag the task's entry is skipped by."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from scaffold import pyedit
+from scaffold.errors import anchor_absent, anchor_repeated
+from scaffold.registrations.base import Registration, require, write
+
+EXAMPLES_TEST = "tests/examples/test_scripts.py"
+IMPORT_FLAGS = "flash.core.utilities.imports"
+SKLEARN_FLAG = "_SKLEARN_AVAILABLE"
+
+
+@dataclass
+class ExamplesTestImport(Registration):
+    """``name`` in the parenthesised ``from <module> import (...)`` of the examples test, in sorted position."""
+
+    kind = "examples-test-import"
+    legacy = ({"op": "import-name"},)
+    element = ("module", "name")
+
+    module: str
+    name: str
+
+    @classmethod
+    def for_task(cls, host, context, plan):
+        if not host.is_flash:
+            return []
+        return [cls(EXAMPLES_TEST, module=IMPORT_FLAGS, name=SKLEARN_FLAG)]
+
+    def _statement(self, text: str) -> tuple[list[str], pyedit.Span]:
+        found = [(names, span) for module, names, span in pyedit.import_froms(text, self.file) if module == self.module]
+        if not found:
+            raise anchor_absent(self.file, f"an import from {self.module}")
+        if len(found) > 1:
+            raise anchor_repeated(self.file, f"an import from {self.module}", len(found))
+        return found[0]
+
+    def apply(self, plan):
+        text = require(plan, self.file, f"the import of {self.name}")
+        names, span = self._statement(text)
+        inserted = self.name not in names
+        if inserted:
+            lines = text.splitlines(keepends=True)
+            body = [i for i in range(span.start, span.end - 1) if lines[i].strip().rstrip(",") in names]
+            if not body:
+                raise anchor_absent(self.file, f"a parenthesised import from {self.module}, one name per line")
+            after = max([i for i in body if lines[i].strip().rstrip(",") < self.name], default=span.start - 1)
+            indent = lines[body[0]][: len(lines[body[0]]) - len(lines[body[0]].lstrip())]
+            write(plan, self.file, pyedit.insert_lines(text, after + 1, f"{indent}{self.name},\n"))
+        return replace(self, inserted=inserted)
+
+    def present(self, text: str) -> bool:
+        return any(m == self.module and self.name in n for m, n, _ in pyedit.import_froms(text, self.file))
+
+    def undo(self, text: str, others: Sequence[Registration]) -> str | None:
+        if not self.inserted or self.shared_by(others) or self.name in pyedit.names_used(text, self.file):
+            return text
+        names, span = self._statement(text)
+        lines = text.splitlines(keepends=True)
+        for index in range(span.start, span.end - 1):
+            if lines[index].strip().rstrip(",") == self.name:
+                del lines[index]
+                break
+        return "".join(lines)
+
+    def describe(self) -> str:
+        return f"{self.file} does not import {self.name} from {self.module}"

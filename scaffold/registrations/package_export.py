@@ -1,0 +1,72 @@
+"""The data type's package exports the task's DataModule and Task (``flash.<data_type>``)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from scaffold import pyedit
+from scaffold.names import MAX_LINE_WIDTH, line_width
+from scaffold.registrations.base import Registration, read, write
+
+
+@dataclass
+class PackageExport(Registration):
+    """``from <module> import <Data>, <Task>  # noqa: F401`` in ``<package>/<data_type>/__init__.py``.
+
+    It goes after the imports that sort before it; a missing ``__init__.py`` is created (a new data type).
+    """
+
+    kind = "package-export"
+    legacy = ({"op": "python-import"},)
+    element = ("module",)
+    container = ()
+
+    module: str
+    names: list[str]
+    text: str
+
+    @classmethod
+    def for_task(cls, host, context, plan):
+        module, names = context["module"], [context["data_class"], context["model_class"]]
+        line = f"from {module} import {', '.join(names)}  # noqa: F401\n"
+        if line_width(line.rstrip("\n")) > MAX_LINE_WIDTH:  # one name per line, as a formatter puts them
+            line = f"from {module} import (  # noqa: F401\n" + "".join(f"    {name},\n" for name in names) + ")\n"
+        path = f"{host.package_dir}/{context['data_type']}/__init__.py"
+        return [cls(path, module=module, names=names, text=line)]
+
+    def _imports(self, text: str) -> list[tuple[str, list[str], pyedit.Span]]:
+        return pyedit.import_froms(text, self.file)
+
+    def _matches(self, module: str, names: list[str]) -> bool:
+        return module == self.module and sorted(names) == sorted(self.names)
+
+    def apply(self, plan):
+        text = read(plan, self.file)
+        created = text is None
+        text = text or ""
+        existing = self._imports(text)
+        inserted = not any(self._matches(module, names) for module, names, _ in existing)
+        if inserted:
+            after = 0  # after the last import that sorts before this one
+            for module, _, span in existing:
+                if module <= self.module:
+                    after = span.end
+            write(plan, self.file, pyedit.insert_lines(text, after, self.text))
+        return replace(self, created=created, inserted=inserted)
+
+    def present(self, text: str) -> bool:
+        return any(self._matches(module, names) for module, names, _ in self._imports(text))
+
+    def undo(self, text: str, others: Sequence[Registration]) -> str | None:
+        if self.inserted and not self.shared_by(others):
+            for module, names, span in self._imports(text):
+                if self._matches(module, names):
+                    text, _ = pyedit.remove_lines(text, span)
+                    break
+        if self.created and not text.strip() and not self.file_used_by(others):
+            return None
+        return text
+
+    def describe(self) -> str:
+        return f"{self.file} does not import {', '.join(self.names)} from {self.module}"

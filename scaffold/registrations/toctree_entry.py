@@ -1,0 +1,120 @@
+"""An entry in a toctree of the Sphinx index: the task's reference page, and in Flash its data type's API page."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+
+from scaffold import rst
+from scaffold.errors import anchor_absent, anchor_repeated
+from scaffold.registrations.base import STEERING, Registration, read, require, write
+
+DOCS_INDEX = "docs/source/index.rst"
+API_CAPTION = "API Reference"
+# The captions of Flash's own data types in its docs index.
+FLASH_CAPTIONS = {
+    "image": "Image and Video",
+    "video": "Image and Video",
+    "audio": "Audio",
+    "tabular": "Tabular",
+    "text": "Text",
+    "pointcloud": "Point Cloud",
+    "graph": "Graph",
+}
+
+
+def caption(data_type: str) -> str:
+    """The caption of the data type's toctree: Flash's own, or the data type in words."""
+    return FLASH_CAPTIONS.get(data_type, data_type.replace("_", " ").title())
+
+
+def _toctrees(lines: list[str], title: str) -> list[rst.Toctree]:
+    return [tree for tree in rst.toctrees(lines) if tree.caption == title]
+
+
+@dataclass
+class ToctreeEntry(Registration):
+    """``entry`` in the toctree captioned ``caption``.
+
+    A missing toctree is created (``created``) before the one captioned ``before``, or at the end of the file
+    when ``before`` is ``None``; with ``create`` false the toctree must be there.
+    """
+
+    kind = "toctree-entry"
+    element = ("caption", "entry")
+    container = ("caption",)
+
+    caption: str
+    entry: str
+    before: str | None = field(default=None, kw_only=True, compare=False, metadata=STEERING)
+    create: bool = field(default=True, kw_only=True, compare=False, metadata=STEERING)
+
+    @classmethod
+    def for_task(cls, host, context, plan):
+        found = []
+        data_type = context["data_type"]
+        if host.is_flash or host.path(DOCS_INDEX).is_file():
+            # New data-type toctrees go before the API toctree in Flash (and where there is one), at the end elsewhere.
+            index = (read(plan, DOCS_INDEX) or "").splitlines(keepends=True)
+            before = API_CAPTION if host.is_flash or _toctrees(index, API_CAPTION) else None
+            found.append(
+                cls(DOCS_INDEX, caption=caption(data_type), entry=f"reference/{context['doc_page']}", before=before)
+            )
+        if host.is_flash:
+            found.append(cls(DOCS_INDEX, caption=API_CAPTION, entry=f"api/{data_type}", create=False))
+        return found
+
+    def _one(self, lines: list[str], title: str) -> rst.Toctree | None:
+        trees = _toctrees(lines, title)
+        if len(trees) > 1:
+            raise anchor_repeated(self.file, f"a toctree captioned {title!r}", len(trees))
+        return trees[0] if trees else None
+
+    def apply(self, plan):
+        lines = require(plan, self.file, "the task's docs pages").splitlines(keepends=True)
+        tree = self._one(lines, self.caption)
+        created = tree is None
+        inserted = created or self.entry not in [entry for _, entry in tree.entries]
+        if tree is None:
+            if not self.create:
+                raise anchor_absent(self.file, f"a toctree captioned {self.caption!r}")
+            block = rst.new_block(self.caption, self.entry)
+            if self.before is not None:
+                anchor = self._one(lines, self.before)
+                if anchor is None:
+                    raise anchor_absent(self.file, f"a toctree captioned {self.before!r}")
+                lines[anchor.start : anchor.start] = [block]
+            else:  # at the end of the file, after one blank line
+                lines.append(("\n" if lines and lines[-1].strip() else "") + block.rstrip("\n") + "\n")
+        elif inserted:
+            lines[tree.end : tree.end] = [f"{rst.entry_indent(lines, tree)}{self.entry}\n"]
+        write(plan, self.file, "".join(lines))
+        return replace(self, created=created, inserted=inserted)
+
+    def present(self, text: str) -> bool:
+        trees = _toctrees(text.splitlines(keepends=True), self.caption)
+        return any(self.entry in [entry for _, entry in tree.entries] for tree in trees)
+
+    def undo(self, text: str, others: Sequence[Registration]) -> str | None:
+        if not self.inserted or self.shared_by(others):
+            return text
+        lines = text.splitlines(keepends=True)
+        tree = self._one(lines, self.caption)
+        if tree is None:
+            return text
+        for index, entry in tree.entries:
+            if entry == self.entry:
+                del lines[index]
+                break
+        tree = self._one(lines, self.caption)
+        if self.created and tree is not None and not tree.entries:  # the toctree it created, now empty
+            if tree.end >= len(lines) or not "".join(lines[tree.end :]).strip():  # the last block of the file
+                start = tree.start - 1 if tree.start and not lines[tree.start - 1].strip() else tree.start
+                del lines[start:]
+            else:
+                end = tree.end + 1 if not lines[tree.end].strip() else tree.end
+                del lines[tree.start : end]
+        return "".join(lines)
+
+    def describe(self) -> str:
+        return f"{self.file} does not list {self.entry} in its toctree captioned {self.caption!r}"
