@@ -58,6 +58,8 @@ def detect(root: Path, package: str | None = None) -> Host:
     if flash_dir and package in (None, "flash"):
         return Host(root, "flash", "flash", flash_dir)
     if package is not None:
+        if not package.isidentifier():
+            raise UsageError(f"--package {package!r} is not a Python package name: give the name of the package folder")
         for candidate in (f"src/{package}", package):
             if (root / candidate / "__init__.py").is_file():
                 return Host(root, "package", package, candidate)

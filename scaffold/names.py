@@ -108,7 +108,7 @@ class TaskOptions:
         check_snake("task name", self.task_name)
         if self.kind not in KINDS:
             _fail("--kind", self.kind, f"is not one of {', '.join(KINDS)}: choose from these")
-        self.data_type = check_snake("--data-type", self.data_type or self.task_name)
+        self.data_type = check_snake("--data-type", self.task_name if self.data_type is None else self.data_type)
         if self.data_type in RESERVED_DATA_TYPES:
             _fail("--data-type", self.data_type, "would shadow a core subpackage: choose another data type")
         if self.data_type in SHADOWED_MODULES:
@@ -117,7 +117,8 @@ class TaskOptions:
                 self.data_type,
                 f"is the name of a Python module that tests/{self.data_type}/ would shadow: choose another data type",
             )
-        self.task_type = check_snake("--task-type", self.task_type or DEFAULT_TASK_TYPES[self.kind])
+        task_type = DEFAULT_TASK_TYPES[self.kind] if self.task_type is None else self.task_type
+        self.task_type = check_snake("--task-type", task_type)
         self.inputs = _choices("--inputs", self.inputs, INPUTS)
         if not self.inputs:
             _fail("--inputs", "", "is empty: choose at least one of " + ", ".join(INPUTS))

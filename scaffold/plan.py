@@ -62,15 +62,12 @@ class Plan:
         A generated file that exists with other content is a conflict unless ``force``; a shared file
         (``generated=False``) is edited on purpose, so it is a modification.
         """
-        full = self.root / path
         for parent in Path(path).parents:
             if parent != Path(".") and (self.root / parent).exists() and not (self.root / parent).is_dir():
                 raise UsageError(
                     f"{parent.as_posix()} is a file where {path} needs a folder: move it away and run again"
                 )
-        if full.exists() and not full.is_file():
-            raise UsageError(f"{path} exists and is not a file: move it away and run again")
-        before = full.read_bytes() if full.is_file() else None
+        before = _read(self.root, path)
         if after is None:
             action = "delete" if before is not None else "identical"
         elif before is None:
@@ -94,8 +91,7 @@ class Plan:
         for change in self.changes:
             if change.path == path:
                 return change.after
-        full = self.root / path
-        return full.read_bytes() if full.is_file() else None
+        return _read(self.root, path)
 
     @property
     def conflicts(self) -> list[Change]:
@@ -181,6 +177,19 @@ class Plan:
                     for cache in folder.iterdir():
                         shutil.rmtree(cache)
                     folder.rmdir()
+
+
+def _read(root: Path, path: str) -> bytes | None:
+    """The bytes of the file ``path`` (``None``: there is none); anything else there is a one-line error."""
+    full = root / path
+    if full.is_file():
+        try:
+            return full.read_bytes()
+        except OSError as error:
+            raise UsageError(f"{path} cannot be read ({error.strerror}): make it readable, then run again") from None
+    if full.exists():
+        raise UsageError(f"{path} exists and is not a file: move it away and run again")
+    return None
 
 
 def _missing_dirs(root: Path, paths: list[str]) -> list[Path]:

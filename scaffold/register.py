@@ -47,7 +47,7 @@ def missing(host: Host, records: list[Registration]) -> list[str]:
             continue
         if not present:
             problems.append(record.describe())
-    return problems
+    return list(dict.fromkeys(problems))  # a file that cannot be read is one problem, however many edits it has
 
 
 def unregister(host: Host, task_name: str, records: list[Registration], plan: Plan) -> None:

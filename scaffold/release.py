@@ -16,6 +16,7 @@ import tempfile
 from pathlib import Path
 
 from scaffold import __version__
+from scaffold.errors import UsageError
 from scaffold.template import PACKAGED_BUNDLE
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates" / "task"
@@ -74,7 +75,10 @@ def release(
             if _git(repo, "rev-parse", f"{tag}^{{tree}}").strip() == tree:
                 return f"{tag} is already released with this template"
             if not amend or sorted(existing, key=_key)[-1] != tag:
-                raise SystemExit(f"{tag} is released with another template: bump the version in scaffold/__init__.py")
+                raise UsageError(
+                    f"{tag} is released with another template: bump the version in scaffold/__init__.py "
+                    "(or pass --amend while it is the newest, unpublished version)"
+                )
             _git(repo, "tag", "-d", tag)
             existing.remove(tag)
         parents = []

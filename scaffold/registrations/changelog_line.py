@@ -57,7 +57,7 @@ class ChangelogLine(Registration):
         return start, end, added[0] if added else None
 
     def apply(self, plan):
-        lines = require(plan, self.file, "the task's CHANGELOG line").splitlines(keepends=True)
+        lines = require(plan, self.file, "its CHANGELOG line").splitlines(keepends=True)
         start, end, added = self._section(lines)
         created = added is None
         inserted = self.text not in lines[start:end]

@@ -19,6 +19,7 @@ class ExamplesTestEntry(ListEntry):
     kind = "examples-test-entry"
     legacy = ({"op": "list-item", "locate": "test_example"},)
     anchor = "the parametrize list of test_example"
+    what = "the run of its example"
 
     @staticmethod
     def lists(module):

@@ -31,17 +31,18 @@ class ExamplesTestImport(Registration):
             return []
         return [cls(EXAMPLES_TEST, module=IMPORT_FLAGS, name=SKLEARN_FLAG)]
 
-    def _statement(self, text: str) -> tuple[list[str], pyedit.Span]:
+    def _statement(self, text: str) -> tuple[list[str], pyedit.Span] | None:
         found = [(names, span) for module, names, span in pyedit.import_froms(text, self.file) if module == self.module]
-        if not found:
-            raise anchor_absent(self.file, f"an import from {self.module}")
         if len(found) > 1:
             raise anchor_repeated(self.file, f"an import from {self.module}", len(found))
-        return found[0]
+        return found[0] if found else None
 
     def apply(self, plan):
         text = require(plan, self.file, f"the import of {self.name}")
-        names, span = self._statement(text)
+        statement = self._statement(text)
+        if statement is None:
+            raise anchor_absent(self.file, f"an import from {self.module}")
+        names, span = statement
         inserted = self.name not in names
         if inserted:
             lines = text.splitlines(keepends=True)
@@ -59,7 +60,10 @@ class ExamplesTestImport(Registration):
     def undo(self, text: str, others: Sequence[Registration]) -> str | None:
         if not self.inserted or self.shared_by(others) or self.name in pyedit.names_used(text, self.file):
             return text
-        names, span = self._statement(text)
+        statement = self._statement(text)
+        if statement is None:  # the import is gone already
+            return text
+        _, span = statement
         lines = text.splitlines(keepends=True)
         for index in range(span.start, span.end - 1):
             if lines[index].strip().rstrip(",") == self.name:

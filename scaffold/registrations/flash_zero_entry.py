@@ -15,6 +15,7 @@ class FlashZeroEntry(ListEntry):
     kind = "flash-zero-entry"
     legacy = ({"op": "list-item", "locate": "tasks"},)
     anchor = "the list assigned to tasks"
+    what = "its Flash Zero command"
 
     @staticmethod
     def lists(module):

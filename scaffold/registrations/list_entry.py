@@ -19,10 +19,13 @@ class ListEntry(Registration):
     """``text`` (whole lines) at the end of the list, unless an element starts with the strings ``key``.
 
     An element's key is the leading string arguments of a call (``pytest.param("a", "b.py", ...)``) or the
-    string itself. A kind of list entry says which list (:meth:`lists`) and how to name it for a user (``anchor``).
+    string itself. A kind of list entry says which list (:meth:`lists`), how to name it and the entry for a user
+    (``anchor``, ``what``).
     """
 
     anchor: ClassVar[str] = "the list"
+    # What the entry is, for a user: "the task registers <what> there".
+    what: ClassVar[str] = "an entry"
     element = ("key",)
 
     key: list[str]
@@ -46,7 +49,7 @@ class ListEntry(Registration):
         return found[0]
 
     def apply(self, plan):
-        text = require(plan, self.file, self.anchor)
+        text = require(plan, self.file, self.what)
         elements, span = self._one(text)
         inserted = self.key not in self._keys(elements)
         if inserted:

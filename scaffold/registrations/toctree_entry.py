@@ -71,7 +71,7 @@ class ToctreeEntry(Registration):
         return trees[0] if trees else None
 
     def apply(self, plan):
-        lines = require(plan, self.file, "the task's docs pages").splitlines(keepends=True)
+        lines = require(plan, self.file, "its docs pages").splitlines(keepends=True)
         tree = self._one(lines, self.caption)
         created = tree is None
         inserted = created or self.entry not in [entry for _, entry in tree.entries]
