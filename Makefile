@@ -30,13 +30,14 @@ test-slow: install
 	$(BIN)/python -m pytest -q -m slow
 
 examples: install
-	$(BIN)/python -m scaffold.examples
+	$(BIN)/python -m maintainer.examples
 
 bench: install
 	$(BIN)/python benchmarks/run.py
 
-release-template: install
-	$(BIN)/python -m scaffold.release
+# Needs git and Python only (no .venv): the bundle is built with git, from the template folder.
+release-template:
+	$(PYTHON) -m maintainer.release --amend
 
 lint: install
 	$(BIN)/ruff check scaffold tests benchmarks && $(BIN)/ruff format --check scaffold tests benchmarks

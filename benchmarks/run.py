@@ -222,7 +222,8 @@ find "$dest/src/team/myclf" "$dest/tests/myclf" "$dest/examples/myclf" "$dest/do
 
 def next_bundle(where: Path) -> tuple[Path, str]:
     """The packaged template bundle plus one newer version whose model docstring has one more paragraph."""
-    from scaffold import release, template
+    from maintainer import release
+    from scaffold import template
 
     source = where / "template"
     shutil.copytree(release.TEMPLATE_DIR, source, ignore=shutil.ignore_patterns("__pycache__"))

@@ -120,8 +120,7 @@ def render(answers: dict, *, vcs_ref: str | None = None, interactive: bool = Fal
     import copier
     from copier.errors import CopierAnswersInterrupt, MissingSettingsWarning, UserMessageError
 
-    src = template.ensure_installed()
-    ref = vcs_ref or template.latest_version()
+    src, ref = template.source(vcs_ref)
     with tempfile.TemporaryDirectory(prefix="flash-new-") as tmp:
         out = Path(tmp) / "out"
         try:
@@ -147,4 +146,4 @@ def render(answers: dict, *, vcs_ref: str | None = None, interactive: bool = Fal
             path.relative_to(out).as_posix(): path.read_bytes() for path in sorted(out.rglob("*")) if path.is_file()
         }
         context = _jsonable(worker.answers.combined)
-    return Rendered(files=files, context=context, version=ref)
+    return Rendered(files=files, context=context, version=ref or template.DEV_VERSION)

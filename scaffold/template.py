@@ -14,8 +14,14 @@ import subprocess
 from functools import lru_cache
 from pathlib import Path
 
+from scaffold.errors import UsageError
+
 PACKAGED_BUNDLE = Path(__file__).parent / "data" / "task.bundle"
 SRC_PATH = "~/.local/share/flash-new/task.bundle"
+# For maintainers: a template folder to render new tasks from instead of the bundle's newest version.
+DEV_TEMPLATE_ENV = "FLASH_NEW_TEMPLATE"
+# The version a task rendered from such a folder records: none that ``update`` or ``check`` knows.
+DEV_VERSION = "dev"
 
 
 def installed_bundle() -> Path:
@@ -66,6 +72,25 @@ def ensure_installed() -> str:
     shutil.copyfile(PACKAGED_BUNDLE, staging)
     os.replace(staging, target)
     return SRC_PATH
+
+
+def source(vcs_ref: str | None = None) -> tuple[str, str | None]:
+    """Where copier renders from and at which tag: ``(src_path, vcs_ref)``.
+
+    A named version comes from the bundle. Otherwise the newest one does, unless :data:`DEV_TEMPLATE_ENV` names
+    a template folder (``FLASH_NEW_TEMPLATE=templates/task``): then the folder as it is, edits included, with no
+    tag (the task records the version ``dev``, which ``check`` flags and ``update`` refuses).
+    """
+    folder = os.environ.get(DEV_TEMPLATE_ENV)
+    if vcs_ref is None and folder:
+        path = Path(folder).expanduser()
+        if not (path / "copier.yml").is_file():
+            raise UsageError(
+                f"{DEV_TEMPLATE_ENV}={folder!r} is not a template folder (it has no copier.yml): "
+                f"point it at templates/task, or unset it to render the released template"
+            )
+        return str(path.resolve()), None
+    return ensure_installed(), vcs_ref or latest_version()
 
 
 def available_versions() -> tuple[str, ...]:

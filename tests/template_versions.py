@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from scaffold import release, template
+from maintainer import release
+from scaffold import template
 from tests.conftest import git
 
 # The docstring line the next version changes in model.py, before and after.

@@ -1,6 +1,6 @@
 """The committed renders in ``generated_examples/`` are what the template gives today, and their tests pass.
 
-``python -m scaffold.examples`` makes them; a template change without re-rendering them fails here.
+``python -m maintainer.examples`` makes them; a template change without re-rendering them fails here.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import shutil
 import pytest
 import yaml
 
-from scaffold import examples
+from maintainer import examples
 from scaffold.names import EXTRAS, INPUTS
 from tests.combos import pytest_counts
 from tests.conftest import make_flash_checkout, run_pytest
@@ -35,9 +35,11 @@ def test_the_examples_are_the_five_documented_ones():
 def test_committed_example_is_a_fresh_render(name):
     fresh = examples.render_example(name)
     committed = examples.committed(name)
-    assert sorted(committed) == sorted(fresh), "run `python -m scaffold.examples`"
+    assert sorted(committed) == sorted(fresh), "run `python -m maintainer.examples`"
     for path, data in fresh.items():
-        assert committed[path] == data, f"{name}/{path} differs from a fresh render: run `python -m scaffold.examples`"
+        assert committed[path] == data, (
+            f"{name}/{path} differs from a fresh render: run `make examples`"
+        )
 
 
 @pytest.mark.train

@@ -19,7 +19,8 @@ import copier
 import pytest
 import yaml
 
-from scaffold import __version__, release, template
+from maintainer import release
+from scaffold import __version__, template
 from scaffold.errors import ConflictError, UsageError
 from scaffold.names import TaskOptions
 from scaffold.render import render
@@ -100,7 +101,7 @@ def test_packaged_bundle_holds_this_version_of_the_template(tmp_path):
     bare = tmp_path / "bundle.git"
     git(tmp_path, "clone", "-q", "--bare", str(template.PACKAGED_BUNDLE), str(bare))
     released = git(bare, "rev-parse", f"v{__version__}^{{tree}}").strip()
-    assert released == release.template_tree(bare), "templates/task changed: run `python -m scaffold.release`"
+    assert released == release.template_tree(bare), "templates/task changed: run `make release-template`"
 
 
 @pytest.fixture
@@ -309,14 +310,17 @@ def test_remove_after_update_tells_edits_from_template_changes(repo, vnext_bundl
 
 def test_a_pip_installed_flash_new_generates_a_task_that_later_updates(package_host, own_home, vnext_bundle, tmp_path):
     source = tmp_path / "source"
-    shutil.copytree(REPO / "scaffold", source / "scaffold", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    for package in ("scaffold", "maintainer"):
+        shutil.copytree(REPO / package, source / package, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
     for name in ("pyproject.toml", "README.md"):
         shutil.copyfile(REPO / name, source / name)
     wheels = tmp_path / "wheels"
     pip = [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation", "-w", str(wheels)]
     subprocess.run([*pip, str(source)], check=True, capture_output=True)
     (wheel,) = wheels.glob("flash_new-*.whl")
-    assert "scaffold/data/task.bundle" in zipfile.ZipFile(wheel).namelist()
+    names = zipfile.ZipFile(wheel).namelist()
+    assert {"scaffold/data/task.bundle", "scaffold/registrations/base.py"} <= set(names)
+    assert not [name for name in names if name.startswith("maintainer/")], "maintainer tools stay out of the wheel"
 
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)

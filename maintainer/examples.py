@@ -1,6 +1,6 @@
 """The committed example renders in ``generated_examples/``: what each one is, and how to make them again.
 
-``python -m scaffold.examples`` (``make examples``) re-renders them; a test fails when a fresh render differs
+``python -m maintainer.examples`` (``make examples``) re-renders them; a test fails when a fresh render differs
 from what is committed. Each is rendered as it lands in a Lightning Flash checkout (package ``flash`` under
 ``src/flash``); registrations are edits of a host's shared files and are not part of these renders.
 """
