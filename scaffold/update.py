@@ -205,7 +205,7 @@ def _run_copier(root: Path, answers_file: str, target: str, data: dict) -> None:
     import copier
     from copier.errors import UserMessageError
 
-    from scaffold.render import compile_once
+    from scaffold.copier_internals import compile_once
 
     with warnings.catch_warnings(), compile_once():
         warnings.simplefilter("ignore")  # copier warns of its missing settings file

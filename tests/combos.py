@@ -11,10 +11,9 @@ against real copier renders.
 
 from __future__ import annotations
 
-import os
 import re
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import combinations, product
@@ -24,6 +23,7 @@ from unicodedata import normalize
 import yaml
 from jinja2 import meta
 
+from scaffold import copier_internals
 from scaffold.names import EXTRAS, INPUTS, KINDS, STEPS, TaskOptions
 
 _MISSING = object()
@@ -130,29 +130,6 @@ def covering_set(candidates: Iterable[Combo] | None = None) -> list[Combo]:
 # ---- fast rendering ---------------------------------------------------------------------------------------
 
 
-def _scantree(path: str) -> Iterator[os.DirEntry]:
-    """Walk the template in copier's order (``copier._tools.scantree``)."""
-    for entry in os.scandir(path):
-        yield entry
-        if entry.is_dir(follow_symlinks=True):
-            yield from _scantree(entry.path)
-
-
-def _cast_to_bool(value) -> bool:
-    """``copier._tools.cast_to_bool``."""
-    try:
-        return bool(float(value))
-    except (TypeError, ValueError):
-        pass
-    if isinstance(value, str):
-        lower = value.strip().lower()
-        if lower in {"", "n", "no", "f", "false", "off", "~", "null", "none"}:
-            return False
-        if lower in {"y", "yes", "t", "true", "on"}:
-            return True
-    return bool(value)
-
-
 class FastRenderer:
     """Renders the released template as ``scaffold.render.render`` does, without a copier run per render.
 
@@ -165,25 +142,16 @@ class FastRenderer:
     copied). A copier run clones the template and compiles every template again; here the clone and the
     compiled templates are shared by all renders, and templates (one-string ones, and files with what they
     include or import) are memoized on the values of the names they read. This leans on copier internals
-    (``copier._main``), so tests compare its output with real copier renders byte for byte.
+    (through :mod:`scaffold.copier_internals`), so tests compare its output with real copier renders byte for byte.
     """
 
     def __init__(self, src_path: str | None = None, vcs_ref: str | None = None) -> None:
-        from copier._main import Worker
-
         from scaffold import template
 
         self._src = src_path or template.ensure_installed()
         self._ref = vcs_ref or template.latest_version()
         self._scratch = tempfile.TemporaryDirectory(prefix="flash-new-fast-")
-        self._worker = Worker(
-            src_path=self._src,
-            vcs_ref=self._ref,
-            dst_path=Path(self._scratch.name) / "unused",
-            defaults=True,
-            quiet=True,
-            unsafe=True,
-        )
+        self._worker = copier_internals.open_template(self._src, self._ref, Path(self._scratch.name) / "unused")
         self.template = self._worker.template
         self.env = self._worker.jinja_env
         self.root = self.template.local_abspath
@@ -196,7 +164,7 @@ class FastRenderer:
         self._files: dict[tuple[str, str], bytes] = {}
 
     def close(self) -> None:
-        self._worker._cleanup()
+        copier_internals.close_template(self._worker)
         self._scratch.cleanup()
 
     def __enter__(self) -> FastRenderer:
@@ -280,7 +248,7 @@ class FastRenderer:
             if type_name in ("yaml", "json") and isinstance(value, str):
                 return yaml.safe_load(value)
             if type_name == "bool":
-                return _cast_to_bool(value)
+                return copier_internals.cast_to_bool(value)
             if type_name == "int":
                 return int(value)
             if type_name == "float":
@@ -303,7 +271,7 @@ class FastRenderer:
         suffix = self.template.templates_suffix
         copy_root = self.root / (self.template.subdirectory or "")
         found = []
-        for entry in _scantree(str(copy_root)):
+        for entry in copier_internals.scantree(str(copy_root)):
             if entry.is_dir(follow_symlinks=True):
                 continue
             relpath = Path(entry.path).relative_to(copy_root)
@@ -316,7 +284,6 @@ class FastRenderer:
         return found
 
     def _excluded(self, context: dict):
-        from copier._main import _pathspec_pattern
         from pathspec import PathSpec
 
         patterns = tuple(
@@ -326,7 +293,7 @@ class FastRenderer:
         )
         matcher = self._matchers.get(patterns)
         if matcher is None:
-            spec = PathSpec.from_lines(_pathspec_pattern, (normalize("NFD", p) for p in patterns))
+            spec = PathSpec.from_lines(copier_internals.pathspec_pattern(), (normalize("NFD", p) for p in patterns))
             matcher = self._matchers[patterns] = spec.match_file
         return matcher
 
@@ -338,7 +305,7 @@ class FastRenderer:
         context.update({"_commit": self.template.commit, "_src_path": self.template.url})
         hidden = set()
         for name, details in self.questions.items():
-            if not _cast_to_bool(self._render_value(details.get("when", True), context)):
+            if not copier_internals.cast_to_bool(self._render_value(details.get("when", True), context)):
                 hidden.add(name)
             if name in answers:
                 context[name] = self._parse(details, answers[name])

@@ -37,9 +37,7 @@ def test_committed_example_is_a_fresh_render(name):
     committed = examples.committed(name)
     assert sorted(committed) == sorted(fresh), "run `python -m maintainer.examples`"
     for path, data in fresh.items():
-        assert committed[path] == data, (
-            f"{name}/{path} differs from a fresh render: run `make examples`"
-        )
+        assert committed[path] == data, f"{name}/{path} differs from a fresh render: run `make examples`"
 
 
 @pytest.mark.train
