@@ -40,7 +40,7 @@ release-template:
 	$(PYTHON) -m maintainer.release --amend
 
 lint: install
-	$(BIN)/ruff check scaffold tests benchmarks && $(BIN)/ruff format --check scaffold tests benchmarks
+	$(BIN)/ruff check scaffold maintainer tests benchmarks && $(BIN)/ruff format --check scaffold maintainer tests benchmarks
 
 clean:
 	rm -rf $(VENV) $(DEMO) build dist *.egg-info
