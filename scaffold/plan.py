@@ -201,12 +201,30 @@ def _missing_dirs(root: Path, paths: list[str]) -> list[Path]:
     return sorted(missing, key=lambda p: len(p.parts), reverse=True)
 
 
+def _staging(target: Path) -> Path:
+    return target.with_name(f".{target.name}.flash-new-tmp")
+
+
 def _write_atomic(target: Path, data: bytes) -> None:
-    staging = target.with_name(f".{target.name}.flash-new-tmp")
-    staging.write_bytes(data)
-    if target.exists():
-        os.chmod(staging, target.stat().st_mode & 0o7777)
-    os.replace(staging, target)
+    """Write ``data`` beside ``target``, then rename it over: ``target`` is never seen half written."""
+    staging = _staging(target)
+    try:
+        staging.write_bytes(data)
+        if target.exists():
+            os.chmod(staging, target.stat().st_mode & 0o7777)
+        os.replace(staging, target)
+    except BaseException:
+        _discard(staging)
+        raise
+
+
+def _discard(path: Path) -> bool:
+    """Delete ``path`` if it is there; whether it was."""
+    try:
+        path.unlink()
+    except OSError:
+        return False
+    return True
 
 
 def _remove_empty(folder: Path) -> None:
@@ -230,14 +248,15 @@ def rollback(root: Path) -> list[str]:
     root = repository(root)
     journal = state.load_journal(root)
     if journal is None:
+        # A run killed while it wrote its journal wrote nothing else: only the journal's staging file is left.
+        if _discard(_staging(root / JOURNAL)):
+            _remove_empty((root / JOURNAL).parent)
         return []
     with signals_interrupt(ignore=True):
         restored = []
         for path, data in journal.files.items():
             target = root / path
-            staging = target.with_name(f".{target.name}.flash-new-tmp")
-            if staging.exists():
-                staging.unlink()
+            _discard(_staging(target))
             if data is None:
                 if target.exists():
                     target.unlink()

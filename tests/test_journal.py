@@ -1,0 +1,158 @@
+"""All-or-nothing at the edges: a run that fails right after a write lands, and a run that fails while the
+journal itself is being written.
+
+Faults are injected where the operating system is asked to change the tree: a write (``os.replace``) or a
+deletion (``os.unlink``) of a planned file goes through and an interruption arrives right after it, or the
+first file a run writes fails half-way (a full disk, or the process killed at that moment).
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import pathlib
+import shutil
+
+import pytest
+
+from scaffold.errors import FlashNewError
+from scaffold.names import TaskOptions
+from scaffold.tasks import create_task, plan_remove, plan_task
+from tests.conftest import flash_new, make_package, tree_snapshot
+
+ERRORS = [KeyboardInterrupt(), OSError(28, "No space left on device"), RuntimeError("injected")]
+
+
+class AfterWrite:
+    """Let the ``at``-th write or deletion of a planned file happen, then fail as if interrupted right after it."""
+
+    def __init__(self, monkeypatch, root: pathlib.Path, paths: list[str], at: int, error: BaseException):
+        self.targets = {os.fspath(root / path) for path in paths}
+        self.at, self.error, self.seen, self.fired = at, error, 0, False
+        replace, unlink = os.replace, os.unlink
+
+        def landed(target) -> None:
+            if not self.fired and os.fspath(target) in self.targets:
+                if self.seen == self.at:
+                    self.fired = True
+                    raise self.error
+                self.seen += 1
+
+        def patched_replace(src, dst, *args, **kwargs):
+            replace(src, dst, *args, **kwargs)
+            landed(dst)
+
+        def patched_unlink(path, *args, **kwargs):
+            unlink(path, *args, **kwargs)
+            landed(path)
+
+        monkeypatch.setattr(os, "replace", patched_replace)
+        monkeypatch.setattr(os, "unlink", patched_unlink)
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory):
+    """A team project with the task ``first``; ``second`` is planned into it (a new data type of its own)."""
+    root = make_package(tmp_path_factory.mktemp("journal") / "project")
+    create_task(root, TaskOptions("first"))
+    return root
+
+
+def _fail_after_every_write(monkeypatch, root, plan) -> None:
+    before = tree_snapshot(root)
+    paths = [change.path for change in plan.writes]
+    assert len(paths) >= 10
+    for at, error in zip(range(len(paths)), itertools.cycle(ERRORS)):
+        with monkeypatch.context() as patch:
+            fault = AfterWrite(patch, root, paths, at, error)
+            with pytest.raises((type(error), FlashNewError)):
+                plan.apply()
+        assert fault.fired, f"write {at} ({paths[at]}) never happened"
+        assert tree_snapshot(root) == before, f"failed right after write {at} of {len(paths)}: {paths[at]}"
+
+
+def test_task_failing_right_after_any_write_even_the_last_keeps_no_file(monkeypatch, project):
+    plan, _ = plan_task(project, TaskOptions("second"))
+    assert {c.action for c in plan.writes} == {"create", "modify"}
+    _fail_after_every_write(monkeypatch, project, plan)
+
+
+def test_remove_failing_right_after_any_write_even_the_last_restores_every_file(monkeypatch, project):
+    plan = plan_remove(project, "first")
+    assert {c.action for c in plan.writes} == {"delete", "modify"}
+    _fail_after_every_write(monkeypatch, project, plan)
+
+
+# ---- the journal itself ------------------------------------------------------------------------------------
+
+
+class HalfWrite:
+    """The first file a run writes stops half-way; ``snapshot`` copies the tree as a kill would leave it."""
+
+    def __init__(self, monkeypatch, root: pathlib.Path, snapshot: pathlib.Path | None = None):
+        self.fired = False
+        write_bytes, write_text = pathlib.Path.write_bytes, pathlib.Path.write_text
+
+        def half(path: pathlib.Path, data: bytes) -> None:
+            write_bytes(path, data[: len(data) // 2])
+            if snapshot is not None:
+                shutil.copytree(root, snapshot, symlinks=True)
+            raise OSError(28, "No space left on device", os.fspath(path))
+
+        def patched_bytes(path, data):
+            if not self.fired and path.resolve().is_relative_to(root):
+                self.fired = True
+                half(path, bytes(data))
+            return write_bytes(path, data)
+
+        def patched_text(path, data, *args, **kwargs):
+            if not self.fired and path.resolve().is_relative_to(root):
+                self.fired = True
+                half(path, data.encode())
+            return write_text(path, data, *args, **kwargs)
+
+        monkeypatch.setattr(pathlib.Path, "write_bytes", patched_bytes)
+        monkeypatch.setattr(pathlib.Path, "write_text", patched_text)
+
+
+@pytest.mark.parametrize("with_task", [False, True], ids=["first-task", "second-task"])
+def test_a_full_disk_while_the_journal_is_written_changes_nothing(monkeypatch, tmp_path, with_task):
+    root = make_package(tmp_path / "project").resolve()
+    if with_task:
+        create_task(root, TaskOptions("first"))
+    before = tree_snapshot(root)
+    plan, _ = plan_task(root, TaskOptions("second"))
+
+    with monkeypatch.context() as patch:
+        crash = HalfWrite(patch, root)
+        with pytest.raises(FlashNewError) as error:
+            plan.apply()
+    assert crash.fired
+    assert error.value.exit_code == 2
+    assert tree_snapshot(root) == before
+    create_task(root, TaskOptions("second"))  # the next run is not blocked by anything left behind
+    assert (root / "src/team_tasks/second/classification/model.py").is_file()
+
+
+@pytest.mark.parametrize("with_task", [False, True], ids=["first-task", "second-task"])
+def test_a_run_killed_while_the_journal_is_written_is_rolled_back(monkeypatch, tmp_path, with_task):
+    root = make_package(tmp_path / "project").resolve()
+    if with_task:
+        create_task(root, TaskOptions("first"))
+    before = tree_snapshot(root)
+    killed = tmp_path / "killed"
+    plan, _ = plan_task(root, TaskOptions("second"))
+    with monkeypatch.context() as patch:
+        crash = HalfWrite(patch, root, snapshot=killed)
+        with pytest.raises(FlashNewError):
+            plan.apply()
+    assert crash.fired and killed.is_dir()
+
+    # What the kill left: no journal that cannot be read. Rollback works and restores the tree.
+    result = flash_new("rollback", "--dest", str(killed))
+    assert result.returncode == 0, result.stderr
+    assert tree_snapshot(killed) == before
+    check = flash_new("check", "--dest", str(killed))
+    assert check.returncode == 0, check.stdout + check.stderr
+    again = flash_new("task", "second", "--defaults", "--dest", str(killed))
+    assert again.returncode == 0, again.stderr
