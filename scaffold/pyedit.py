@@ -70,6 +70,22 @@ def import_froms(text: str, path: str) -> list[tuple[str, list[str], Span]]:
     return found
 
 
+def docstring_end(text: str, path: str) -> int:
+    """The last line of the module's docstring, 0 when it has none (what goes first must go after it)."""
+    if not text.strip():
+        return 0
+    import libcst as cst
+    from libcst.metadata import PositionProvider
+
+    wrapper = _parse(text, path)
+    body = wrapper.module.body
+    if body and isinstance(body[0], cst.SimpleStatementLine) and len(body[0].body) == 1:
+        first = body[0].body[0]
+        if isinstance(first, cst.Expr) and isinstance(first.value, (cst.SimpleString, cst.ConcatenatedString)):
+            return wrapper.resolve(PositionProvider)[body[0]].end.line
+    return 0
+
+
 def lists(
     text: str, path: str, locate: Callable[[cst.Module], list[cst.List]]
 ) -> list[tuple[list[tuple[cst.BaseExpression, Span]], Span]]:

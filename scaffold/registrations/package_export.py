@@ -48,7 +48,7 @@ class PackageExport(Registration):
         existing = self._imports(text)
         inserted = not any(self._matches(module, names) for module, names, _ in existing)
         if inserted:
-            after = 0  # after the last import that sorts before this one
+            after = pyedit.docstring_end(text, self.file)  # after the docstring and the imports sorting before
             for module, _, span in existing:
                 if module <= self.module:
                     after = span.end
