@@ -17,6 +17,8 @@ update, uncommitted, as after a single one. A failure (not a conflict) restores 
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import subprocess
 import warnings
@@ -203,11 +205,12 @@ def _one_at_a_time(root: Path, count: int) -> Iterator:
 
 def _run_copier(root: Path, answers_file: str, target: str, data: dict) -> None:
     import copier
-    from copier.errors import UserMessageError
+    from copier.errors import InvalidConfigFileError, UserMessageError
 
     from scaffold.copier_internals import compile_once
 
-    with warnings.catch_warnings(), compile_once():
+    # copier prints some errors itself before raising them, even when quiet: the message below says it in one line
+    with warnings.catch_warnings(), compile_once(), contextlib.redirect_stderr(io.StringIO()):
         warnings.simplefilter("ignore")  # copier warns of its missing settings file
         try:
             copier.run_update(
@@ -222,9 +225,13 @@ def _run_copier(root: Path, answers_file: str, target: str, data: dict) -> None:
                 unsafe=True,
             )
         except (UserMessageError, ValueError) as error:
-            message = (str(error).strip().splitlines() or [type(error).__name__])[-1]
+            if isinstance(error, InvalidConfigFileError):
+                message = f"the template's copier.yml at {target} is not valid"
+            else:
+                message = (str(error).strip().splitlines() or [type(error).__name__])[-1]
             raise UsageError(
-                f"copier could not update {answers_file} ({message}): nothing was changed; fix that and run again"
+                f"copier could not update {answers_file} to {target} ({message}): nothing was changed; "
+                "choose another version with --to, or fix the template"
             ) from error
 
 

@@ -77,3 +77,19 @@ def own_home(tmp_path, monkeypatch) -> Path:
     home.mkdir()
     monkeypatch.setenv("HOME", str(home))
     return home
+
+
+def bundle_with(where: Path, tags: list[str], edits: dict[str, dict[str, str]] | None = None) -> Path:
+    """The packaged bundle plus ``tags`` released in that order, each ``templates/task`` with its ``edits``.
+
+    ``edits[tag]`` maps a template file to the text it holds in that version (the others are unchanged).
+    """
+    bundle = where / "task.bundle"
+    shutil.copyfile(template.PACKAGED_BUNDLE, bundle)
+    for tag in tags:
+        source = where / f"template-{tag}"
+        shutil.copytree(release.TEMPLATE_DIR, source, ignore=shutil.ignore_patterns("__pycache__"))
+        for path, text in (edits or {}).get(tag, {}).items():
+            (source / path).write_text(text)
+        assert release.release(tag.removeprefix("v"), bundle, source).startswith("released")
+    return bundle
