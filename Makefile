@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO := demo
 
-.PHONY: install demo test test-slow examples bench release-template lint clean
+.PHONY: install demo test test-slow examples bench mutate release-template lint clean
 
 install: $(STAMP)
 
@@ -35,6 +35,10 @@ examples: install
 bench: install
 	$(BIN)/python benchmarks/run.py
 
+# Mutation testing of the modules that guard users' files (slow; not in CI). Report: benchmarks/MUTATION.md.
+mutate: install
+	$(BIN)/python benchmarks/mutate.py --max-children 1
+
 # Needs git and Python only (no .venv): the bundle is built with git, from the template folder.
 release-template:
 	$(PYTHON) -m maintainer.release --amend
@@ -43,4 +47,4 @@ lint: install
 	$(BIN)/ruff check scaffold maintainer tests benchmarks && $(BIN)/ruff format --check scaffold maintainer tests benchmarks
 
 clean:
-	rm -rf $(VENV) $(DEMO) build dist *.egg-info
+	rm -rf $(VENV) $(DEMO) build dist *.egg-info mutants

@@ -1,0 +1,126 @@
+"""Mutation testing of the modules that guard users' files and state (``make mutate``; not part of CI).
+
+For each module, mutmut mutates that module only and runs only the fast test files that target it, each mutant
+against the tests that reach the mutated function. Every module runs in its own scratch copy of the repository
+(``build/mutate/<module>``), so that each has its own mutmut configuration and test selection. The result is
+printed as Markdown and written to ``build/mutate/results.json``, with each survivor's diff, for
+``benchmarks/MUTATION.md``.
+
+    python benchmarks/mutate.py [MODULE ...]     # default: every module below
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+WORK = REPO / "build" / "mutate"
+
+# Each module and the test files that target it (fast ones only: no training, no property runs).
+MODULES = {
+    "scaffold/plan.py": ["tests/test_plan.py", "tests/test_journal.py"],
+    "scaffold/template.py": ["tests/test_versions.py", "tests/test_check.py"],
+    "scaffold/register.py": ["tests/test_undo.py", "tests/test_register.py"],
+    "scaffold/update.py": ["tests/test_versions.py", "tests/test_update.py"],
+    "scaffold/check.py": ["tests/test_check.py"],
+}
+COPIED = ["scaffold", "maintainer", "tests", "templates"]  # and every file at the top of the repository
+STATUS = {0: "survived", 1: "killed", 3: "killed", 36: "timeout", 24: "timeout", -24: "timeout", 152: "timeout"}
+
+
+def _top_files() -> list[str]:
+    return sorted(p.name for p in REPO.iterdir() if p.is_file() and p.name != "pyproject.toml")
+
+
+def _config(module: str, tests: list[str]) -> str:
+    def toml_list(items: list[str]) -> str:
+        return "[" + ", ".join(json.dumps(item) for item in items) + "]"
+
+    return (
+        "\n[tool.mutmut]\n"
+        'source_paths = ["scaffold"]\n'
+        f"only_mutate = {toml_list([module])}\n"
+        f"pytest_add_cli_args_test_selection = {toml_list(tests)}\n"
+        'pytest_add_cli_args = ["-m", "not slow and not train", "-p", "no:cacheprovider"]\n'
+        f"also_copy = {toml_list(['maintainer', 'templates', *_top_files()])}\n"
+        "use_git_change_detection = false\n"
+    )
+
+
+def run_module(module: str, tests: list[str], children: int) -> dict:
+    scratch = WORK / Path(module).stem
+    shutil.rmtree(scratch, ignore_errors=True)
+    scratch.mkdir(parents=True)
+    for name in COPIED + _top_files():
+        source = REPO / name
+        if source.is_dir():
+            shutil.copytree(source, scratch / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+        else:
+            shutil.copyfile(source, scratch / name)
+    (scratch / "pyproject.toml").write_text((REPO / "pyproject.toml").read_text() + _config(module, tests))
+    began = time.perf_counter()
+    run = subprocess.run(
+        [sys.executable, "-m", "mutmut", "run", "--max-children", str(children)],
+        cwd=scratch,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": ""},
+    )
+    seconds = time.perf_counter() - began
+    (scratch / "mutmut-run.log").write_text(run.stdout + run.stderr)
+    meta = json.loads((scratch / "mutants" / f"{module}.meta").read_text())
+    counts: dict[str, int] = {}
+    survivors = []
+    for name, code in sorted(meta["exit_code_by_key"].items()):
+        status = STATUS.get(code, "not checked" if code is None else f"other ({code})")
+        counts[status] = counts.get(status, 0) + 1
+        if status == "survived":
+            diff = subprocess.run(
+                [sys.executable, "-m", "mutmut", "show", name], cwd=scratch, capture_output=True, text=True
+            ).stdout
+            survivors.append({"name": name, "diff": diff})
+    total = sum(counts.values())
+    killed = counts.get("killed", 0) + counts.get("timeout", 0)
+    return {
+        "module": module,
+        "tests": tests,
+        "mutants": total,
+        "counts": counts,
+        "kill_rate": round(100 * killed / total, 1) if total else None,
+        "seconds": round(seconds),
+        "survivors": survivors,
+    }
+
+
+def main(argv: list[str]) -> None:
+    children = 1
+    if argv[:1] == ["--max-children"]:
+        children, argv = int(argv[1]), argv[2:]
+    modules = argv or list(MODULES)
+    WORK.mkdir(parents=True, exist_ok=True)
+    results_file = WORK / "results.json"
+    results = json.loads(results_file.read_text()) if results_file.exists() else {}
+    for module in modules:
+        print(f"mutating {module} with {', '.join(MODULES[module])} ...", flush=True)
+        results[module] = run_module(module, MODULES[module], children)
+        results_file.write_text(json.dumps(results, indent=2) + "\n")
+        r = results[module]
+        print(f"  {r['mutants']} mutants, {r['counts']}, kill rate {r['kill_rate']}%, {r['seconds']} s", flush=True)
+    print("\n| module | mutants | killed | timeout | survived | kill rate | time |")
+    print("| --- | --- | --- | --- | --- | --- | --- |")
+    for module, r in results.items():
+        c = r["counts"]
+        print(
+            f"| {module} | {r['mutants']} | {c.get('killed', 0)} | {c.get('timeout', 0)} | {c.get('survived', 0)} "
+            f"| {r['kill_rate']}% | {r['seconds']} s |"
+        )
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
