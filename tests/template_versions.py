@@ -84,6 +84,7 @@ def bundle_with(where: Path, tags: list[str], edits: dict[str, dict[str, str]] |
 
     ``edits[tag]`` maps a template file to the text it holds in that version (the others are unchanged).
     """
+    where.mkdir(parents=True, exist_ok=True)
     bundle = where / "task.bundle"
     shutil.copyfile(template.PACKAGED_BUNDLE, bundle)
     for tag in tags:

@@ -7,6 +7,7 @@ Bundles here hold versions whose order as text differs from their order as numbe
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -136,3 +137,42 @@ def test_an_update_copier_cannot_carry_out_is_one_line_exit_2_and_changes_nothin
     assert tree_snapshot(repo) == before
     assert git(repo, "rev-parse", "HEAD") == head and git(repo, "status", "--porcelain") == ""
     assert _version(repo) == template.latest_version()
+
+
+# ---- the bundles themselves ---------------------------------------------------------------------------------
+
+
+def test_a_new_task_is_generated_at_the_newest_packaged_version(bundles, package_host, own_home, monkeypatch):
+    monkeypatch.setattr(template, "PACKAGED_BUNDLE", bundles["tens"])
+    assert template.latest_version() == "v0.10.0"
+    create_task(package_host, TaskOptions("alpha"))
+    assert _version(package_host) == "v0.10.0"
+
+
+def test_the_installed_bundle_is_read_afresh_whenever_it_changes(tmp_path, own_home):
+    eight = bundle_with(tmp_path / "eight", ["v0.8.0"])
+    nine = bundle_with(tmp_path / "nine", ["v0.9.0"])
+    longer = bundle_with(tmp_path / "longer", ["v0.9.0", "v0.10.0"])
+    assert eight.stat().st_size == nine.stat().st_size != longer.stat().st_size
+    target = template.installed_bundle()
+    install(eight)
+    assert template.tags(target)[-1] == "v0.8.0"
+    install(nine)  # the same size, written later
+    os.utime(target, ns=(target.stat().st_atime_ns, target.stat().st_mtime_ns + 10**9))
+    assert template.tags(target)[-1] == "v0.9.0"
+    stamp = target.stat().st_mtime_ns
+    install(longer)  # another size, with the same time stamp
+    os.utime(target, ns=(stamp, stamp))
+    assert template.tags(target)[-1] == "v0.10.0"
+
+
+def test_an_installed_bundle_holding_every_shipped_version_is_left_alone(bundles, own_home):
+    template.ensure_installed()
+    target = template.installed_bundle()
+    first = target.stat()
+    template.ensure_installed()
+    assert (target.stat().st_ino, target.stat().st_mtime_ns) == (first.st_ino, first.st_mtime_ns)
+    install(bundles["tens"])  # a newer flash-new's bundle: kept, not replaced by this one's older bundle
+    newer = target.read_bytes()
+    assert template.ensure_installed() == template.SRC_PATH
+    assert target.read_bytes() == newer and template.current_version() == "v0.10.0"
