@@ -176,3 +176,16 @@ def test_an_installed_bundle_holding_every_shipped_version_is_left_alone(bundles
     newer = target.read_bytes()
     assert template.ensure_installed() == template.SRC_PATH
     assert target.read_bytes() == newer and template.current_version() == "v0.10.0"
+
+
+def test_an_installed_bundle_from_an_older_flash_new_is_replaced(tmp_path, own_home):
+    older = tmp_path / "older.git"
+    git(tmp_path, "clone", "-q", "--bare", str(template.PACKAGED_BUNDLE), str(older))
+    git(older, "tag", "-d", template.latest_version())
+    git(older, "bundle", "create", str(tmp_path / "older.bundle"), "--tags")
+    install(tmp_path / "older.bundle")
+    assert template.latest_version() not in template.tags(template.installed_bundle())
+
+    assert template.ensure_installed() == template.SRC_PATH
+    assert template.installed_bundle().read_bytes() == template.PACKAGED_BUNDLE.read_bytes()
+    assert template.current_version() == template.latest_version()
