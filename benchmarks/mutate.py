@@ -23,10 +23,13 @@ REPO = Path(__file__).resolve().parent.parent
 WORK = REPO / "build" / "mutate"
 
 # Each module and the test files that target it (fast ones only: no training, no property runs).
+REGISTRATION_TESTS = ["tests/test_undo.py", "tests/test_register.py"]
 MODULES = {
     "scaffold/plan.py": ["tests/test_plan.py", "tests/test_journal.py"],
+    "scaffold/state.py": ["tests/test_journal.py", "tests/test_check.py"],
     "scaffold/template.py": ["tests/test_versions.py", "tests/test_check.py"],
-    "scaffold/register.py": ["tests/test_undo.py", "tests/test_register.py"],
+    "scaffold/register.py": REGISTRATION_TESTS,
+    "scaffold/registrations/*.py": REGISTRATION_TESTS,
     "scaffold/update.py": ["tests/test_versions.py", "tests/test_update.py"],
     "scaffold/check.py": ["tests/test_check.py"],
 }
@@ -54,7 +57,7 @@ def _config(module: str, tests: list[str]) -> str:
 
 
 def run_module(module: str, tests: list[str], children: int) -> dict:
-    scratch = WORK / Path(module).stem
+    scratch = WORK / module.removeprefix("scaffold/").replace("/*.py", "").removesuffix(".py")
     shutil.rmtree(scratch, ignore_errors=True)
     scratch.mkdir(parents=True)
     for name in COPIED + _top_files():
@@ -74,10 +77,12 @@ def run_module(module: str, tests: list[str], children: int) -> dict:
     )
     seconds = time.perf_counter() - began
     (scratch / "mutmut-run.log").write_text(run.stdout + run.stderr)
-    meta = json.loads((scratch / "mutants" / f"{module}.meta").read_text())
+    codes = {}
+    for meta in sorted((scratch / "mutants").glob(f"{module}.meta")):
+        codes.update(json.loads(meta.read_text())["exit_code_by_key"])
     counts: dict[str, int] = {}
     survivors = []
-    for name, code in sorted(meta["exit_code_by_key"].items()):
+    for name, code in sorted(codes.items()):
         status = STATUS.get(code, "not checked" if code is None else f"other ({code})")
         counts[status] = counts.get(status, 0) + 1
         if status == "survived":
