@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from scaffold import release, template
+from maintainer import release
+from scaffold import template
 from scaffold.names import TaskOptions
 from scaffold.tasks import create_task
 from tests.conftest import flash_new, git, git_commit_all, tree_snapshot
