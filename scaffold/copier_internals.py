@@ -7,6 +7,8 @@ flash-new relies on
   sources again and again, and the wrapper compiles each once;
 * the answers of a finished run, ``Worker.answers.combined`` (:func:`combined_answers`): the render context
   flash-new records and registers from;
+* copier's temporary folders being made with :mod:`tempfile` (:func:`temporary_folder` gathers them, so that
+  an interrupted run removes them);
 * for the tests' fast renderer (``tests/combos.py``), a ``Worker`` opened on a template (:func:`open_template`)
   with its Jinja environment and template, copier's walk of the template folder (``scantree``), its way of
   reading booleans (``cast_to_bool``) and its path-pattern syntax (``_pathspec_pattern``).
@@ -91,6 +93,39 @@ def moved() -> list[str]:
             if lost:
                 problems.append(f"{dotted} lost its parameters {', '.join(lost)}")
     return problems
+
+
+# ---- copier's temporary folders -----------------------------------------------------------------------------------
+
+
+@contextmanager
+def temporary_folder(prefix: str = "flash-new-") -> Iterator[Path]:
+    """A temporary folder that holds copier's own too while the block runs, removed with them at the end.
+
+    Copier makes its temporary folders (the clone of the template, the renders an update compares) with
+    :mod:`tempfile`; while the block runs, :mod:`tempfile` makes them inside this folder. When a run is stopped,
+    a git process copier started may still be writing there for a moment: the removal is tried again until it
+    holds, for a few seconds at most.
+    """
+    import shutil
+    import tempfile
+    import time
+
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
+    previous = tempfile.tempdir
+    tempfile.tempdir = str(folder)
+    try:
+        yield folder
+    finally:
+        from scaffold.plan import signals_interrupt
+
+        tempfile.tempdir = previous
+        with signals_interrupt(ignore=True):  # a second Ctrl-C must not leave the folder half removed
+            deadline = time.monotonic() + 5
+            shutil.rmtree(folder, ignore_errors=True)
+            while folder.exists() and time.monotonic() < deadline:
+                time.sleep(0.05)
+                shutil.rmtree(folder, ignore_errors=True)
 
 
 # ---- the answers of a run ---------------------------------------------------------------------------------------

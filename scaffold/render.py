@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import json
-import tempfile
 import warnings
 from dataclasses import dataclass
-from pathlib import Path
 
 from scaffold import template
 from scaffold.errors import UsageError
@@ -37,16 +35,18 @@ def _jsonable(context: dict) -> dict:
 def render(answers: dict, *, vcs_ref: str | None = None, interactive: bool = False) -> Rendered:
     """Render the task template with ``answers`` and return the files it produced.
 
-    ``interactive`` lets copier ask, in the terminal, every question ``answers`` leaves open.
+    ``interactive`` lets copier ask, in the terminal, every question ``answers`` leaves open. SIGTERM stops a
+    render as Ctrl-C does, so that copier's temporary folders and ours are removed on the way out.
     """
     import copier
     from copier.errors import CopierAnswersInterrupt, MissingSettingsWarning, UserMessageError
 
-    from scaffold.copier_internals import combined_answers, compile_once
+    from scaffold.copier_internals import combined_answers, compile_once, temporary_folder
+    from scaffold.plan import signals_interrupt
 
     src, ref = template.source(vcs_ref)
-    with tempfile.TemporaryDirectory(prefix="flash-new-") as tmp:
-        out = Path(tmp) / "out"
+    with signals_interrupt(), temporary_folder() as tmp:
+        out = tmp / "out"
         try:
             with warnings.catch_warnings(), compile_once():
                 warnings.simplefilter("ignore", MissingSettingsWarning)  # COPIER_SETTINGS_PATH naming no file
@@ -60,9 +60,8 @@ def render(answers: dict, *, vcs_ref: str | None = None, interactive: bool = Fal
                     unsafe=True,
                 )
         except (CopierAnswersInterrupt, KeyboardInterrupt) as error:
-            raise UsageError(
-                "cancelled at a question: nothing was written; run the command again to start over"
-            ) from error
+            where = "at a question" if interactive else "while rendering"
+            raise UsageError(f"cancelled {where}: nothing was written; run the command again to start over") from error
         except (ValueError, UserMessageError) as error:
             message = str(error).strip().splitlines()[-1] if str(error).strip() else type(error).__name__
             raise UsageError(f"the template refused an answer ({message}): correct it and run again") from error

@@ -10,9 +10,11 @@ the template's ``_migrations``. Around it, flash-new
 * re-applies the task's registrations that went missing, and rewrites its record with the version and the
   digests of a pure render of the new version, so that ``remove`` still tells generated files from edits.
 
-Tasks are updated one at a time. Since copier refuses a dirty tree, between two tasks of one run the tree is
-committed on a detached HEAD; the branch and index are put back at the end, so the working tree holds every
-update, uncommitted, as after a single one. A failure (not a conflict) restores the tree as it was.
+Tasks are updated one at a time, and the user's HEAD, branch and index never move. One task is updated in
+place. Since copier refuses a tree with changes, several are updated in a temporary worktree of the repository
+at HEAD (in the system's temporary folder), whose changes are committed there, on its own detached HEAD,
+between two tasks; at the end its changes are applied to the user's tree, uncommitted, as after a single
+update. A failure (not a conflict) leaves the tree as it was.
 """
 
 from __future__ import annotations
@@ -20,9 +22,11 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import shutil
 import subprocess
+import tempfile
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
@@ -37,6 +41,7 @@ from scaffold.tasks import Task, edited_files, find_task, load_tasks, new_record
 
 # Answers that place the task: changing them through an update would move its files under the old answers file.
 IDENTITY = ("task_name", "data_type", "task_type", "package", "package_dir")
+_NO_HOOKS = ("-c", f"core.hooksPath={os.devnull}", "-c", "commit.gpgsign=false")
 _SNAPSHOT_ENV = {
     "GIT_AUTHOR_NAME": "flash-new",
     "GIT_AUTHOR_EMAIL": "flash-new@users.noreply.invalid",
@@ -153,11 +158,11 @@ def update_tasks(
     check_clean(root)
     results = []
     # SIGTERM stops an update as Ctrl-C does: through the restore below, never halfway through copier's writes.
-    with signals_interrupt(), _one_at_a_time(root, len(tasks)) as snapshot:
+    with signals_interrupt(), _workspace(root, len(tasks)) as (where, snapshot):
         for index, task in enumerate(tasks):
             if index:
                 snapshot()
-            results.append(_update_one(root, task, target, data or {}))
+            results.append(_update_one(where, task, target, data or {}))
     return results
 
 
@@ -176,41 +181,63 @@ def raise_for_conflicts(results: Sequence[Updated]) -> None:
 
 
 @contextmanager
-def _one_at_a_time(root: Path, count: int) -> Iterator:
-    """Run updates in sequence on a clean tree; restore the tree if one fails."""
+def _workspace(root: Path, count: int) -> Iterator[tuple[Path, Callable[[], None]]]:
+    """Where ``count`` task updates of the repository at ``root`` run, and the snapshot to take between two.
+
+    See the module's docstring: in place for one task (restored if it fails), in a temporary worktree for several.
+    """
     head = git(root, "rev-parse", "HEAD").strip()
-    branch = git(root, "symbolic-ref", "-q", "HEAD", check=False).strip()
-    detached = count > 1
-    if detached:
-        git(root, "checkout", "-q", "--detach")
-
-    def snapshot() -> None:
-        git(root, "add", "-A")
-        hooks_off = ("-c", f"core.hooksPath={os.devnull}", "-c", "commit.gpgsign=false")
-        git(root, *hooks_off, "commit", "-q", "--no-verify", "--allow-empty", "-m", "flash-new", env=_SNAPSHOT_ENV)
-
+    if count == 1:
+        try:
+            yield root, lambda: None
+        except BaseException:
+            with signals_interrupt(ignore=True):  # a second Ctrl-C must not stop the restore
+                git(root, "reset", "-q", "--hard", head, check=False)
+                git(root, "clean", "-q", "-fd", check=False)
+            raise
+        return
+    top = Path(git(root, "rev-parse", "--show-toplevel").strip()).resolve()
+    scratch = Path(tempfile.mkdtemp(prefix="flash-new-update-"))
+    tree = scratch / "tree"
     try:
-        yield snapshot
-    except BaseException:
-        with signals_interrupt(ignore=True):  # a second Ctrl-C must not stop the restore
-            git(root, "reset", "-q", "--hard", head, check=False)
-            git(root, "clean", "-q", "-fd", check=False)
-        raise
+        git(root, *_NO_HOOKS, "worktree", "add", "-q", "--detach", str(tree), head)
+        yield tree / root.relative_to(top), lambda: _commit_all(tree)
+        _commit_all(tree)
+        patch = subprocess.run(
+            ["git", "-C", str(tree), "diff", "--binary", "--no-ext-diff", "--no-textconv", "--no-renames", head],
+            capture_output=True,
+            check=True,
+        ).stdout
+        if patch:
+            with signals_interrupt(ignore=True):  # the user's tree takes every change or, if git fails, none
+                applied = subprocess.run(["git", "-C", str(top), "apply", "-"], input=patch, capture_output=True)
+            if applied.returncode:
+                reason = applied.stderr.decode(errors="replace").strip().splitlines()[-1:] or ["git apply failed"]
+                raise UsageError(
+                    f"the updates could not be applied to {top} ({reason[0]}): nothing was changed; commit or stash "
+                    "your changes, then run the update again"
+                )
     finally:
-        if detached:
-            git(root, "reset", "-q", head, check=False)
-            if branch:
-                git(root, "symbolic-ref", "HEAD", branch, check=False)
+        with signals_interrupt(ignore=True):
+            git(root, "worktree", "remove", "--force", str(tree), check=False)
+            shutil.rmtree(scratch, ignore_errors=True)
+            git(root, "worktree", "prune", check=False)
+
+
+def _commit_all(tree: Path) -> None:
+    """Commit everything in the temporary worktree ``tree``, on its own detached HEAD."""
+    git(tree, "add", "-A")
+    git(tree, *_NO_HOOKS, "commit", "-q", "--no-verify", "--allow-empty", "-m", "flash-new", env=_SNAPSHOT_ENV)
 
 
 def _run_copier(root: Path, answers_file: str, target: str, data: dict) -> None:
     import copier
     from copier.errors import InvalidConfigFileError, UserMessageError
 
-    from scaffold.copier_internals import compile_once
+    from scaffold.copier_internals import compile_once, temporary_folder
 
     # copier prints some errors itself before raising them, even when quiet: the message below says it in one line
-    with warnings.catch_warnings(), compile_once(), contextlib.redirect_stderr(io.StringIO()):
+    with warnings.catch_warnings(), compile_once(), temporary_folder(), contextlib.redirect_stderr(io.StringIO()):
         warnings.simplefilter("ignore")  # copier warns of its missing settings file
         try:
             copier.run_update(

@@ -261,3 +261,81 @@ def test_after_sigkill_the_next_run_says_how_to_roll_back_and_rollback_restores(
 
     again = subprocess.run(_command(["rollback"], root), env=_env(scenario.home), capture_output=True, text=True)
     assert again.returncode == 0 and again.stdout.strip() == "nothing to roll back"
+
+
+# ---- SIGTERM while rendering: no temporary folder stays ------------------------------------------------------------
+
+
+def test_sigterm_while_rendering_leaves_no_temporary_folder(scenarios, tmp_path):
+    """Copier's clone of the template and flash-new's staging folder go with the run, wherever it is stopped."""
+    scenario = scenarios["task"]
+    trials = max(6, TRIALS // 5)
+    cancelled = 0
+    for trial in range(trials):
+        root = _copy(scenario.start, tmp_path / f"render-{trial}")
+        temporary = tmp_path / f"tmp-{trial}"
+        temporary.mkdir()
+        process = subprocess.Popen(
+            _command(scenario.args, root),
+            env=_env(scenario.home, TMPDIR=str(temporary)),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        time.sleep(scenario.seconds * (0.3 + 0.6 * trial / trials))  # through the render, which is most of the run
+        process.send_signal(signal.SIGTERM)
+        _, stderr = process.communicate(timeout=300)
+        assert "Traceback" not in stderr, stderr
+        assert sorted(p.name for p in temporary.iterdir()) == [], (trial, process.returncode, stderr)
+        assert tree_snapshot(root) in (scenario.before, scenario.after), trial
+        cancelled += "cancelled while rendering" in stderr
+    assert cancelled >= 1, "no SIGTERM landed during a render"
+
+
+# ---- SIGKILL during an update of several tasks: the branch stays ---------------------------------------------------
+
+
+def _worktree_heads(root: Path) -> list[str]:
+    out = git(root, "worktree", "list", "--porcelain")
+    return [line.split()[1] for line in out.splitlines() if line.startswith("HEAD ")]
+
+
+@pytest.mark.parametrize("moment", ["worktree made", "between the tasks"])
+def test_sigkill_during_an_update_of_two_tasks_leaves_the_branch_and_the_tree(scenarios, tmp_path, moment):
+    start = _copy(scenarios["remove"].start, tmp_path / "start")  # the project with the task myclf, committed
+    made = subprocess.run(_command(["task", "other", "--defaults"], start), env=_env(scenarios["task"].home))
+    assert made.returncode == 0
+    git_commit_all(start, "task other")
+    branch, tip = git(start, "symbolic-ref", "HEAD"), git(start, "rev-parse", "HEAD").strip()
+    before = tree_snapshot(start)
+
+    process = subprocess.Popen(
+        _command(["update", "--all"], start),
+        env=_env(scenarios["update"].home),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 120
+    while True:
+        assert process.poll() is None and time.monotonic() < deadline, f"the update ended before: {moment}"
+        heads = _worktree_heads(start)[1:]
+        if heads and (moment == "worktree made" or heads[0] != tip):
+            break
+        time.sleep(0.005)
+    process.kill()
+    process.wait()
+
+    assert git(start, "symbolic-ref", "HEAD") == branch
+    assert git(start, "rev-parse", "HEAD").strip() == tip
+    assert tree_snapshot(start) == before
+    assert git(start, "status", "--porcelain") == ""
+
+    again = subprocess.run(
+        _command(["update", "--all"], start), env=_env(scenarios["update"].home), capture_output=True
+    )
+    assert again.returncode == 0, again.stderr
+    assert git(start, "symbolic-ref", "HEAD") == branch and git(start, "rev-parse", "HEAD").strip() == tip
+    check = subprocess.run(_command(["check"], start), env=_env(scenarios["update"].home), capture_output=True)
+    assert check.returncode == 0, check.stdout
