@@ -123,16 +123,25 @@ def _file_problems(root: Path, task: Task) -> tuple[list[str], list[str]]:
         full = root / path
         rejects.update(full.parent.glob("*.rej"))
         if not full.is_file():
-            problems.append(f"{path}: generated file is missing")
+            problems.append(f"{path}: generated file is missing: restore it from git (git checkout -- {path})")
             continue
         data = full.read_bytes()
-        problems += [f"{path}:{line}: conflict marker" for line in conflict_lines(data)]
+        problems += [
+            f"{path}:{line}: conflict marker: merge the versions around it by hand and delete the markers"
+            for line in conflict_lines(data)
+        ]
         if b"\0" not in data:
             text = data.decode("utf-8", "replace")
-            problems += [f"{path}:{line}: {what}" for line, what in placeholder_lines(text)]
+            problems += [
+                f"{path}:{line}: {what}: write the task's own text in its place"
+                for line, what in placeholder_lines(text)
+            ]
             todos += [f"{path}:{line}: {what}" for line, what in todo_lines(text)]
     for reject in sorted(rejects):
-        problems.append(f"{reject.relative_to(root).as_posix()}: rejected hunks left by an update")
+        problems.append(
+            f"{reject.relative_to(root).as_posix()}: rejected hunks left by an update: apply them by hand, "
+            "then delete the file"
+        )
     return problems, todos
 
 
@@ -146,7 +155,10 @@ def _status(root: Path, task: Task, versions: tuple[str, ...], full: bool, stric
     if task.record is None:
         status.problems.append(f"{state.record_path(task.name)} is missing: restore it from git")
     host = Host(root, "package", str(answers.get("package", "")), str(answers.get("package_dir", "")))
-    status.problems += register.missing(host, task.registrations)
+    status.problems += [
+        f"{problem}: run `flash-new update {task.name}` to register the task there again"
+        for problem in register.missing(host, task.registrations)
+    ]
     problems, status.todos = _file_problems(root, task)
     status.problems += problems
     if strict:

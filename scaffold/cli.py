@@ -53,7 +53,14 @@ def _console(stderr: bool = False):
     )
 
 
-_STYLES = {"create": "green", "modify": "yellow", "delete": "red", "identical": "dim", "conflict": "bold red"}
+_STYLES = {
+    "create": "green",
+    "modify": "yellow",
+    "delete": "red",
+    "identical": "dim",
+    "conflict": "bold red",
+    "keep": "cyan",
+}
 
 
 def _print_plan(plan, as_json: bool, dry_run: bool) -> None:
@@ -90,7 +97,7 @@ def task(
     name: Annotated[str, typer.Argument(help="The task name, a snake_case identifier.")],
     data_type: Annotated[str | None, typer.Option(help="The data type (default: NAME).")] = None,
     task_type: Annotated[str | None, typer.Option(help="The task type (default: from --kind).")] = None,
-    kind: Annotated[str, typer.Option(help="classification, regression or task.")] = "classification",
+    kind: Annotated[str | None, typer.Option(help="classification (the default), regression or task.")] = None,
     inputs: Annotated[
         list[str] | None, typer.Option("--inputs", help="Data sources: numpy, sklearn, dataframe, csv, tensor.")
     ] = None,
@@ -126,21 +133,21 @@ def task(
     chosen_extras = None if extras is None else [e for e in extras if e != "none"]
     if cli:
         chosen_extras = (chosen_extras if chosen_extras is not None else ["visualization"]) + ["cli"]
-    options = TaskOptions(
-        task_name=name,
-        data_type=data_type,
-        task_type=task_type,
-        kind=kind,
-        description=description,
-        data_class=data_class,
-        model_class=model_class,
-        steps=steps,
-    )
-    if inputs is not None:
-        options.inputs = inputs
-    if chosen_extras is not None:
-        options.extras = chosen_extras
-    interactive = not defaults and not as_json and not dry_run and sys.stdin.isatty() and sys.stdout.isatty()
+    flags = {
+        "data_type": data_type,
+        "task_type": task_type,
+        "kind": kind,
+        "inputs": inputs,
+        "extras": chosen_extras,
+        "steps": steps,
+        "description": description,
+        "data_class": data_class,
+        "model_class": model_class,
+    }
+    given = {key: value for key, value in flags.items() if value is not None}
+    options = TaskOptions(task_name=name, **given, given=tuple(given))
+    # In a terminal the questions the flags left open are asked, for a dry run too: its plan is the real run's.
+    interactive = not defaults and not as_json and sys.stdin.isatty() and sys.stdout.isatty()
     plan = tasks.create_task(dest, options, package=package, dry_run=dry_run, force=force, interactive=interactive)
     _print_plan(plan, as_json, dry_run)
     if not dry_run and not as_json:
@@ -175,6 +182,12 @@ def remove(
 
     plan = tasks.remove_task(dest, name, package=package, dry_run=dry_run, force=force)
     _print_plan(plan, as_json, dry_run)
+    kept = [change.path for change in plan.changes if change.action == "keep"]
+    if kept and not as_json:
+        print(
+            f"kept {len(kept)} file(s) you added in the task's folders (flash-new did not generate them): "
+            "delete them by hand if the task is gone for good"
+        )
 
 
 @app.command()
@@ -191,27 +204,71 @@ def update(
     names: Annotated[list[str] | None, typer.Argument(help="The tasks to update.", show_default=False)] = None,
     all_tasks: Annotated[bool, typer.Option("--all", help="Update every task of the repository.")] = False,
     to: Annotated[str | None, typer.Option("--to", help="The template version (default: the newest).")] = None,
+    kind: Annotated[str | None, typer.Option(help="New answer: classification, regression or task.")] = None,
+    inputs: Annotated[list[str] | None, typer.Option("--inputs", help="New answer: the data sources.")] = None,
+    extras: Annotated[list[str] | None, typer.Option("--extras", help="New answer: the extras ('none': none).")] = None,
+    cli: Annotated[bool, typer.Option("--cli", help="Add Flash Zero to the task's extras.")] = False,
+    steps: Annotated[str | None, typer.Option("--steps", help="New answer: super or explicit.")] = None,
+    description: Annotated[str | None, typer.Option(help="New answer: one line describing the task.")] = None,
+    data_class: Annotated[str | None, typer.Option(help="New answer: the DataModule class name.")] = None,
+    model_class: Annotated[str | None, typer.Option(help="New answer: the Task class name.")] = None,
+    data_type: Annotated[
+        str | None, typer.Option(help="Cannot change: remove the task and generate it again.", hidden=True)
+    ] = None,
+    task_type: Annotated[
+        str | None, typer.Option(help="Cannot change: remove the task and generate it again.", hidden=True)
+    ] = None,
     dest: Dest = Path("."),
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show each change as a diff; write nothing.")] = False,
     as_json: AsJson = False,
 ) -> None:
-    """Bring tasks to a newer template version, keeping your edits (the tree must be committed)."""
+    """Bring tasks to a newer template version, or give one task new answers, keeping your edits (the tree must be
+    committed)."""
     from scaffold import update as updating
 
-    results = updating.update_tasks(dest, names or [], all_tasks=all_tasks, to=to)
+    given = {
+        "kind": kind,
+        "inputs": inputs,
+        "extras": None if extras is None else [e for e in extras if e != "none"],
+        "steps": steps,
+        "description": description,
+        "data_class": data_class,
+        "model_class": model_class,
+        "data_type": data_type,
+        "task_type": task_type,
+    }
+    data = {key: value for key, value in given.items() if value is not None}
+    results = updating.update_tasks(
+        dest, names or [], all_tasks=all_tasks, to=to, data=data, add_extras=["cli"] if cli else [], dry_run=dry_run
+    )
     if as_json:
-        print(json.dumps({"tasks": [r.to_json() for r in results]}, indent=2))
+        print(json.dumps({"tasks": [r.to_json() for r in results], "dry_run": dry_run}, indent=2))
     else:
         console = _console()
         for r in results:
             moved = f"already at {r.new_version}"
             if r.old_version != r.new_version:
                 moved = f"{r.old_version} -> {r.new_version}"
-            console.print(f"{r.name}: {moved}, {len(r.changed)} file(s) changed", markup=False)
+            verb = "would change" if dry_run else "changed"
+            console.print(f"{r.name}: {moved}, {len(r.changed)} file(s) {verb}", markup=False)
+            if r.preview is not None:
+                _print_changes(console, r.preview)
+                continue
             for path in r.conflicts:
                 console.print(f"  [bold red]conflict[/bold red]  {path}", markup=True)
             for path in r.removed_edited:
                 console.print(f"  removed by the template although you edited it (see git): {path}", markup=False)
-    updating.raise_for_conflicts(results)
+    if not dry_run:
+        updating.raise_for_conflicts(results)
+
+
+def _print_changes(console, changes) -> None:
+    """A preview's changes: a status line each, then a unified diff of each."""
+    for change in changes:
+        style = _STYLES.get(change.action, "")
+        console.print(f"[{style}]{change.action:>10}[/{style}]  {change.path}", markup=True)
+    for change in changes:
+        console.print(change.diff(), markup=False, end="")
 
 
 Strict = Annotated[bool, typer.Option("--strict", help="Fail on open TODO(flash-new) to-dos too.")]

@@ -102,6 +102,8 @@ class TaskOptions:
     data_class: str | None = None
     model_class: str | None = None
     steps: str | None = None
+    # The answers the user gave (flags): in a terminal, the template asks the others. ``None``: every answer is given.
+    given: tuple[str, ...] | None = None
 
     def validate(self) -> TaskOptions:
         """Check every answer; raise :class:`~scaffold.errors.UsageError` naming the first bad one."""
@@ -149,6 +151,13 @@ class TaskOptions:
             if getattr(self, key) is not None:
                 data[key] = getattr(self, key)
         return data
+
+    def given_answers(self) -> dict:
+        """The answers the user gave (all of :meth:`answers` when ``given`` is ``None``); the task name always."""
+        data = self.answers()
+        if self.given is None:
+            return data
+        return {key: value for key, value in data.items() if key == "task_name" or key in self.given}
 
 
 def _module_names(statements: list) -> tuple[list[str], set[str]]:

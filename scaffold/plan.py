@@ -1,7 +1,8 @@
 """Plans of what a run writes, and applying them all-or-nothing.
 
-A :class:`Plan` lists one :class:`Change` per file: created, modified, deleted, identical (left alone) or in
-conflict (the file exists with other content). ``--dry-run`` prints it; a real run applies it through a
+A :class:`Plan` lists one :class:`Change` per file: created, modified, deleted, identical (left alone), in
+conflict (the file exists with other content) or kept (a file the run leaves on purpose, such as a contributor's
+own file in a removed task's folder). ``--dry-run`` prints it; a real run applies it through a
 journal: the original bytes of every touched file are saved in the journal (:class:`scaffold.state.Journal`)
 before the first write, so that an exception, Ctrl-C or SIGTERM restores the tree exactly, and a run killed outright
 leaves the journal for ``flash-new rollback``.
@@ -83,6 +84,13 @@ class Plan:
                 self.changes[index] = Change(path, action, existing.before, after)
                 return self.changes[index]
         change = Change(path, action, before, after)
+        self.changes.append(change)
+        return change
+
+    def keep(self, path: str) -> Change:
+        """List ``path`` as left as it is on purpose (action ``keep``): shown in the plan, never written."""
+        data = _read(self.root, path)
+        change = Change(path, "keep", data, data)
         self.changes.append(change)
         return change
 

@@ -37,6 +37,13 @@ def toctrees(lines: list[str]) -> list[Toctree]:
     return found
 
 
+def target(entry: str) -> str:
+    """The document a toctree entry points at: ``Title <page>`` points at ``page``."""
+    if entry.endswith(">") and " <" in entry:
+        return entry[entry.rindex(" <") + 2 : -1].strip()
+    return entry
+
+
 def find(lines: list[str], caption: str) -> Toctree | None:
     for tree in toctrees(lines):
         if tree.caption == caption:

@@ -81,11 +81,13 @@ def _check_new(host: Host, options: TaskOptions) -> None:
         raise UsageError(
             f"--data-type {dt!r} would shadow the module {host.package_dir}/{dt}.py: choose another data type"
         )
-    if (package / dt / tt).exists() or (package / dt / f"{tt}.py").exists():
-        raise UsageError(
-            f"--task-type {tt!r} would shadow the existing task {host.package}.{dt}.{tt}: "
-            "choose another name or task type"
-        )
+    # A folder that is a package (or a module) is a task: one that only holds files a removed task left is none.
+    for existing in (package / dt / tt / "__init__.py", package / dt / f"{tt}.py"):
+        if existing.exists():
+            raise UsageError(
+                f"--task-type {tt!r} would shadow the existing task {host.package}.{dt}.{tt} "
+                f"({existing.relative_to(host.root).as_posix()}): choose another name or task type, or move it away"
+            )
     for task in load_tasks(host.root):
         if task.answers.get("data_type") == dt and task.answers.get("task_type") == tt:
             raise UsageError(f"task {task.name!r} already lives in {host.package}.{dt}.{tt}: choose another task type")
@@ -103,12 +105,15 @@ def plan_task(
     host = detect(Path(dest), package)
     check_no_journal(host.root)
     options.validate()
-    _check_new(host, options)
-    answers = {**options.answers(), "package": host.package, "package_dir": host.package_dir}
+    if not interactive:
+        _check_new(host, options)
+    # In a terminal the template asks every question the flags left open, each checked at its prompt.
+    given = options.given_answers() if interactive else options.answers()
+    answers = {**given, "package": host.package, "package_dir": host.package_dir}
     from scaffold.render import render
 
     rendered = render(answers, interactive=interactive)
-    if interactive:  # the user may have changed any answer at the prompts: check them as flags are checked
+    if interactive:  # the answers typed at the prompts: check them as flags are checked
         asked = {key: rendered.context[key] for key in ("task_name", "data_type", "task_type", "kind")}
         asked_options = TaskOptions(
             **asked,
@@ -172,7 +177,34 @@ def plan_remove(dest: Path, name: str, *, force: bool = False, package: str | No
     plan.add(state.answers_path(name), None, generated=True)
     plan.add(state.record_path(name), None, generated=True)
     register.unregister(host, name, task.registrations, plan)
+    for path in kept_files(host, task):
+        plan.keep(path)
     return plan
+
+
+def task_folders(task: Task) -> list[str]:
+    """The folders that are the task's own: its package and its tests."""
+    context = task.record.context if task.record else {}
+    if not all(key in context for key in ("task_dir", "tests_dir", "data_type", "task_type")):
+        return []
+    return [context["task_dir"], f"{context['tests_dir']}/{context['data_type']}/{context['task_type']}"]
+
+
+def kept_files(host: Host, task: Task) -> list[str]:
+    """The files in the task's own folders that it did not generate (the contributor's): ``remove`` leaves them.
+
+    Python's caches (``__pycache__``) are no one's files and are not listed.
+    """
+    kept = []
+    for folder in task_folders(task):
+        full = host.path(folder)
+        if not full.is_dir():
+            continue
+        for path in sorted(full.rglob("*")):
+            relative = path.relative_to(host.root).as_posix()
+            if path.is_file() and "__pycache__" not in path.parts and relative not in task.files:
+                kept.append(relative)
+    return kept
 
 
 def remove_task(dest: Path, name: str, *, dry_run: bool = False, force: bool = False, **kwargs) -> Plan:

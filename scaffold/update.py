@@ -5,10 +5,16 @@ the template's ``_migrations``. Around it, flash-new
 
 * refuses to start unless the repository is in git with a clean tree (copier needs it, and it makes every
   update reviewable and undoable with git), and unless the task's answers file records a known version;
-* always names the task's answers file, and never passes answers that would rename or move the task;
+* always names the task's answers file, and never passes answers that would rename or move the task; the
+  answers it does pass (a renamed class, other inputs or extras: :func:`reanswer`) are checked as ``task``
+  checks its flags, and copier merges their render with the contributor's edits as it merges a new version;
 * finds the conflicts copier leaves while exiting 0 (inline markers, ``*.rej`` files, unmerged paths);
 * re-applies the task's registrations that went missing, and rewrites its record with the version and the
   digests of a pure render of the new version, so that ``remove`` still tells generated files from edits.
+
+A preview (``dry_run``) runs the very same update in a throw-away clone of the repository's HEAD (the tree must
+be clean, so HEAD is the tree) and reports, per task, every file it changed with its bytes before and after; the
+repository is not touched.
 
 Tasks are updated one at a time, and the user's HEAD, branch and index never move. One task is updated in
 place. Since copier refuses a tree with changes, several are updated in a temporary worktree of the repository
@@ -31,17 +37,23 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
-from scaffold import register, state, template
+from scaffold import register, registrations, state, template
 from scaffold.check import conflict_lines
 from scaffold.errors import ConflictError, UsageError
 from scaffold.host import Host, detect, repository
-from scaffold.plan import Plan, check_no_journal, signals_interrupt
+from scaffold.names import DEFAULT_TASK_TYPES, TaskOptions, check_generated
+from scaffold.plan import WRITES, Change, Plan, check_no_journal, signals_interrupt
 from scaffold.registrations import Registration
+from scaffold.registrations.base import read, write
 from scaffold.tasks import Task, edited_files, find_task, load_tasks, new_record
 
 # Answers that place the task: changing them through an update would move its files under the old answers file.
 IDENTITY = ("task_name", "data_type", "task_type", "package", "package_dir")
 _NO_HOOKS = ("-c", f"core.hooksPath={os.devnull}", "-c", "commit.gpgsign=false")
+# Answers an update may change: copier re-renders the task with them and merges the contributor's edits.
+REANSWERABLE = ("kind", "inputs", "extras", "steps", "description", "data_class", "model_class")
+TASK_ANSWERS = ("data_type", "task_type", *REANSWERABLE)
+_FLAGS = {"task_name": "the task name", "package": "--package", "package_dir": "the package folder"}
 _SNAPSHOT_ENV = {
     "GIT_AUTHOR_NAME": "flash-new",
     "GIT_AUTHOR_EMAIL": "flash-new@users.noreply.invalid",
@@ -61,9 +73,15 @@ class Updated:
     conflicts: list[str] = field(default_factory=list)
     reregistered: list[str] = field(default_factory=list)
     removed_edited: list[str] = field(default_factory=list)
+    # A preview's changes, one per file (the update was run in a copy; nothing was written).
+    preview: list[Change] | None = None
 
     def to_json(self) -> dict:
-        return asdict(self)
+        data = asdict(self)
+        del data["preview"]
+        if self.preview is not None:
+            data["changes"] = [{"path": c.path, "action": c.action, "diff": c.diff()} for c in self.preview]
+        return data
 
 
 def git(root: Path, *args: str, check: bool = True, env: dict | None = None) -> str:
@@ -113,7 +131,7 @@ def target_version(to: str | None, versions: Sequence[str]) -> str:
     return tag
 
 
-def _check_updatable(task: Task, target: str, versions: Sequence[str], data: dict) -> None:
+def _check_updatable(task: Task, target: str, versions: Sequence[str]) -> None:
     if not task.answers.get("_src_path") or not task.answers.get("_commit"):
         raise UsageError(
             f"task {task.name!r} has no template source or version in its answers file: restore the file from git"
@@ -127,9 +145,56 @@ def _check_updatable(task: Task, target: str, versions: Sequence[str], data: dic
         raise UsageError(
             f"task {task.name!r} is at {task.version}, newer than {target}: pass --to {task.version} or a later version"
         )
+
+
+def _check_answers(answers: dict) -> TaskOptions:
+    """Every answer of a task, checked as ``flash-new task`` checks its flags (and normalised)."""
+    return TaskOptions(**{key: answers[key] for key in ("task_name", *TASK_ANSWERS) if key in answers}).validate()
+
+
+def reanswer(task: Task, data: dict, add_extras: Sequence[str] = ()) -> dict:
+    """The answers ``data`` (and the extras ``add_extras``) change for ``task``, checked and normalised.
+
+    An answer that places the task (its name, data type, task type, package) cannot change: the task would move,
+    and its answers file, record and registrations with it. Neither can ``kind`` where the task type follows it.
+    """
+    current = {key: value for key, value in task.answers.items() if not key.startswith("_")}
+    unknown = sorted(set(data) - set(IDENTITY) - set(REANSWERABLE))
+    if unknown:
+        raise UsageError(f"an update cannot answer {', '.join(unknown)}: give only {', '.join(REANSWERABLE)}")
+    data = dict(data)
+    if add_extras:
+        data["extras"] = [*data.get("extras", current.get("extras", [])), *add_extras]
+    how = f"run `flash-new remove {task.name}`, then `flash-new task` with the new answers"
     for key in IDENTITY:
-        if key in data and data[key] != task.answers.get(key):
-            raise UsageError(f"an update cannot change {key} of task {task.name!r}: generate a new task instead")
+        if key in data and data[key] != current.get(key):
+            flag = _FLAGS.get(key, "--" + key.replace("_", "-"))
+            raise UsageError(
+                f"an update cannot change {key} of task {task.name!r} ({flag} {data[key]!r}; its files would move): "
+                + how
+            )
+    options = _check_answers({**current, **data})
+    old_kind, task_type = current.get("kind"), current.get("task_type")
+    if (
+        options.kind != old_kind
+        and task_type == DEFAULT_TASK_TYPES.get(str(old_kind)) != (DEFAULT_TASK_TYPES[options.kind])
+    ):
+        raise UsageError(
+            f"an update cannot change kind of task {task.name!r} to {options.kind!r}: its task type {task_type!r} "
+            f"follows its kind and would move to {DEFAULT_TASK_TYPES[options.kind]!r}; " + how
+        )
+    return {key: getattr(options, key) for key in data if key in REANSWERABLE or key in IDENTITY}
+
+
+def _check_render(task: Task, data: dict, target: str) -> None:
+    """Refuse answers whose code would not fit (names too wide, clashing): render them before copier writes."""
+    from scaffold.render import render
+
+    answers = {key: value for key, value in task.answers.items() if not key.startswith("_")}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        rendered = render({**answers, **data}, vcs_ref=target)
+    check_generated(rendered.files, rendered.context)
 
 
 def update_tasks(
@@ -139,9 +204,13 @@ def update_tasks(
     all_tasks: bool = False,
     to: str | None = None,
     data: dict | None = None,
+    add_extras: Sequence[str] = (),
+    dry_run: bool = False,
 ) -> list[Updated]:
     """Update the tasks ``names`` (or every task, with ``all_tasks``) to version ``to`` (default: the newest).
 
+    ``data`` (and ``add_extras``) re-answer questions of one task (:func:`reanswer`). ``dry_run`` runs the update
+    in a copy and returns each task's changes as its ``preview``; the repository is not touched.
     Conflicts do not stop the run: they are in each result's ``conflicts`` (see :func:`raise_for_conflicts`).
     """
     root = repository(dest)
@@ -153,21 +222,71 @@ def update_tasks(
         raise UsageError(f"{root} has no flash-new tasks: nothing to update")
     versions = template.available_versions()
     target = target_version(to, versions)
+    if (data or add_extras) and len(tasks) > 1:
+        raise UsageError("answers re-answer one task: name a single task to give them to")
     for task in tasks:
-        _check_updatable(task, target, versions, data or {})
+        _check_updatable(task, target, versions)
+    answers = reanswer(tasks[0], data or {}, add_extras) if data or add_extras else {}
+    if answers:
+        _check_render(tasks[0], answers, target)
     check_clean(root)
+    if dry_run:
+        with _scratch_clone(root) as copy:
+            return _update_all(copy, tasks, target, answers, preview=True)
+    return _update_all(root, tasks, target, answers)
+
+
+def _update_all(root: Path, tasks: Sequence[Task], target: str, data: dict, preview: bool = False) -> list[Updated]:
     results = []
     # SIGTERM stops an update as Ctrl-C does: through the restore below, never halfway through copier's writes.
     with signals_interrupt(), _workspace(root, len(tasks)) as (where, snapshot):
         for index, task in enumerate(tasks):
             if index:
                 snapshot()
-            results.append(_update_one(where, task, target, data or {}))
+            result = _update_one(where, task, target, data)
+            if preview:
+                result.preview = _changes(where, result.changed, result.conflicts)
+            results.append(result)
     return results
 
 
-def update_task(dest: Path, name: str, *, to: str | None = None, data: dict | None = None) -> Updated:
-    return update_tasks(dest, [name], to=to, data=data)[0]
+def update_task(dest: Path, name: str, *, to: str | None = None, data: dict | None = None, **kwargs) -> Updated:
+    return update_tasks(dest, [name], to=to, data=data, **kwargs)[0]
+
+
+@contextmanager
+def _scratch_clone(root: Path) -> Iterator[Path]:
+    """A throw-away clone of the repository's HEAD (sharing its objects, writing nothing into it); its ``root``."""
+    top = Path(git(root, "rev-parse", "--show-toplevel").strip())
+    head = git(root, "rev-parse", "HEAD").strip()
+    with tempfile.TemporaryDirectory(prefix="flash-new-preview-") as scratch:
+        clone = Path(scratch) / "repository"
+        subprocess.run(
+            ["git", "clone", "-q", "--shared", "--no-checkout", str(top), str(clone)], check=True, capture_output=True
+        )
+        git(clone, "checkout", "-q", "--detach", head)
+        yield clone / root.relative_to(top)
+
+
+def _head_bytes(root: Path, path: str) -> bytes | None:
+    """The bytes of ``path`` at HEAD (``None``: not there)."""
+    result = subprocess.run(["git", "-C", str(root), "show", f"HEAD:./{path}"], capture_output=True)
+    return result.stdout if result.returncode == 0 else None
+
+
+def _changes(root: Path, changed: Sequence[str], conflicts: Sequence[str]) -> list[Change]:
+    """Each changed file as a plan's change: its bytes at HEAD and now."""
+    found = []
+    for path in changed:
+        before = _head_bytes(root, path)
+        full = root / path
+        after = full.read_bytes() if full.is_file() else None
+        if path in conflicts:
+            action = "conflict"
+        else:
+            action = "create" if before is None else "delete" if after is None else "modify"
+        found.append(Change(path, action, before, after))
+    return found
 
 
 def raise_for_conflicts(results: Sequence[Updated]) -> None:
@@ -319,30 +438,46 @@ def _conflicts(root: Path, changed: list[str]) -> list[str]:
 
 
 def _reregister(host: Host, task: Task, context: dict, plan: Plan) -> tuple[list[Registration], list[str]]:
-    """Plan the registrations the new version needs; return their records and the files edited again.
+    """Plan the registrations the task ``context`` describes needs; return their records and the files edited.
 
-    A registration still present keeps its old record (whose flags say what ``remove`` must undo) and its
-    file is left alone: re-adding is idempotent for every edit but a changelog line, which is only looked
-    for in the unreleased section and would be added twice once released.
+    A registration of the task's record that is still there keeps its record (whose flags say what ``remove`` must
+    undo) and its file is left alone. One the new answers no longer make is made into its successor where it stands
+    (a renamed class: the same line, section or import, reworded) or else undone; a missing one is applied.
     """
+    others = list(register.other_records(host, task.name))
+    wanted = registrations.planned(host, context, plan)
+    wanted_keys = {registration.identity() for registration in wanted}
     old = {record.identity(): record for record in task.registrations}
-    gone = {record.identity() for record in task.registrations if register.missing(host, [record])}
-    try:
-        records = register.register(host, context, plan)
-    except UsageError:
-        if gone or not task.registrations:
-            raise
-        plan.changes.clear()
-        return task.registrations, []
-    kept, redo = [], set()
-    for record in records:
-        key = record.identity()
-        if key in old and key not in gone:
-            kept.append(old[key])
+    successors: dict[int, Registration] = {}
+    for record in reversed([r for r in task.registrations if r.identity() not in wanted_keys]):
+        text = read(plan, record.file)
+        if text is None:
+            continue
+        successor = next(
+            (
+                w
+                for w in wanted
+                if type(w) is type(record) and w.file == record.file and w.identity() not in old
+                and id(w) not in successors
+            ),
+            None,
+        )  # fmt: skip
+        revised = record.revise(text, successor) if successor is not None and record.present(text) else None
+        if revised is not None:
+            write(plan, record.file, revised)
+            successors[id(successor)] = replace(successor, inserted=record.inserted, created=record.created)
         else:
-            kept.append(record)
-            redo.add(record.file)
-    for change in list(plan.changes):
-        if change.path not in redo:
-            plan.add(change.path, change.before, generated=False)
-    return kept, sorted(redo)
+            write(plan, record.file, record.undo(text, others))
+    records = []
+    for registration in wanted:
+        if id(registration) in successors:
+            records.append(successors[id(registration)])
+            continue
+        text = read(plan, registration.file)
+        key = registration.identity()
+        if key in old and text is not None and old[key].present(text):
+            records.append(old[key])
+        else:
+            records.append(registration.apply(plan).inherit(others))
+    edited = sorted(change.path for change in plan.changes if change.action in WRITES)
+    return records, edited

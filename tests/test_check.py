@@ -114,15 +114,18 @@ def test_every_problem_is_reported_with_its_task(package_host):
     found = problems(root)
 
     assert found["alpha"] == [
-        "docs/source/index.rst does not list reference/alpha_classification in its toctree captioned 'Alpha'",
-        f"{ALPHA}/data.py: generated file is missing",
+        "docs/source/index.rst does not list reference/alpha_classification in its toctree captioned 'Alpha': "
+        "run `flash-new update alpha` to register the task there again",
+        f"{ALPHA}/data.py: generated file is missing: restore it from git (git checkout -- {ALPHA}/data.py)",
     ]
+    jinja = "unrendered Jinja: write the task's own text in its place"
+    marker = "conflict marker: merge the versions around it by hand and delete the markers"
     assert found["beta"] == [
-        f"{BETA}/data.py:{end - 1}: unrendered Jinja",
-        f"{BETA}/data.py:{end}: unrendered Jinja",
-        f"{BETA}/model.py:3: conflict marker",
-        f"{BETA}/model.py:7: conflict marker",
-        f"{BETA}/model.py.rej: rejected hunks left by an update",
+        f"{BETA}/data.py:{end - 1}: {jinja}",
+        f"{BETA}/data.py:{end}: {jinja}",
+        f"{BETA}/model.py:3: {marker}",
+        f"{BETA}/model.py:7: {marker}",
+        f"{BETA}/model.py.rej: rejected hunks left by an update: apply them by hand, then delete the file",
     ]
     result = flash_new("check", "--dest", str(root))
     assert result.returncode == 1

@@ -74,6 +74,9 @@ class ApiSection(Registration):
             return None
         return text
 
+    def revise(self, text, new):
+        return text.replace(self.text, new.text, 1) if self.text in text else None
+
     def describe(self) -> str:
         heading = self.text.split("\n", 1)[0]
-        return f"{self.file} does not have the task's API section {heading!r}"
+        return f"{self.file} does not have the task's API section {heading!r} (the autosummary of its classes)"

@@ -9,7 +9,9 @@ file, a toctree, a heading). A kind implements
 * :meth:`Registration.apply`: plan the edit, return the record (the registration with its flags set);
 * :meth:`Registration.present`: whether the edit is in a file's text (for ``check`` and ``update``);
 * :meth:`Registration.undo`: the file's text without the edit, keeping what other tasks rely on;
-* :meth:`Registration.describe`: one sentence for a user, saying what is missing in which file.
+* :meth:`Registration.describe`: one sentence for a user, saying what is missing in which file;
+* :meth:`Registration.revise` (optional): the edit turned into another of its kind where it stands, when a task's
+  answers change (a renamed class), so that what a contributor or reviewer did around it stays.
 
 Tasks share edits: when two tasks insert the same element (``element`` names the fields that identify it) or
 rely on the same container (``container``), both records own it, and the last task removed takes it out.
@@ -105,6 +107,13 @@ class Registration:
     def describe(self) -> str:
         """What is missing in which file when the edit is not there, as one sentence for a user."""
         raise NotImplementedError
+
+    def revise(self, text: str, new: Registration) -> str | None:
+        """``text`` with this edit, which is there, made into ``new`` (same kind and file) where it stands.
+
+        ``None``: it cannot be done in place; the edit is then undone and ``new`` applied.
+        """
+        return None
 
     # ---- ownership shared across tasks ---------------------------------------------------------------------
 

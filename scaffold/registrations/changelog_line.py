@@ -1,7 +1,13 @@
-"""The task's line under "Added" in the unreleased section of the CHANGELOG (Keep a Changelog)."""
+"""The task's line under "Added" in the unreleased section of the CHANGELOG (Keep a Changelog).
+
+Reviewers reword it (a PR link at the end, other words): the line counts as there while a bullet line names the
+task's class. ``remove`` takes out the line it added if it is there as written, else the first bullet line of the
+file that names the task's class (the newest, in a Keep a Changelog file).
+"""
 
 from __future__ import annotations
 
+import re
 import string
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -42,6 +48,24 @@ class ChangelogLine(Registration):
             return [cls(CHANGELOG, text=changelog_text(context))]
         return []
 
+    def named(self) -> str | None:
+        """The task's class the line names (the first name in backticks), if the line names one."""
+        match = re.search(r"`([A-Za-z_][A-Za-z0-9_]*)`", self.text)
+        return match.group(1) if match else None
+
+    def _line(self, lines: list[str]) -> int | None:
+        """The line of ``lines`` that is this edit: as written, or else the first bullet naming the task's class."""
+        if self.text in lines:
+            return lines.index(self.text)
+        name = self.named()
+        if name is None:
+            return None
+        naming = re.compile(rf"(?<![A-Za-z0-9_]){re.escape(name)}(?![A-Za-z0-9_])")
+        for index, line in enumerate(lines):
+            if line.lstrip().startswith(("- ", "* ", "+ ")) and naming.search(line):
+                return index
+        return None
+
     def _section(self, lines: list[str]) -> tuple[int, int, int | None]:
         """The unreleased section's heading line, the line after it ends, and its ``### Added`` line."""
         headings = [i for i, line in enumerate(lines) if line.startswith("## ") and "unreleased" in line.lower()]
@@ -73,13 +97,13 @@ class ChangelogLine(Registration):
         return replace(self, created=created, inserted=inserted)
 
     def present(self, text: str) -> bool:
-        return self.text in text
+        return self._line(text.splitlines(keepends=True)) is not None
 
     def undo(self, text: str, others: Sequence[Registration]) -> str | None:
         lines = text.splitlines(keepends=True)
-        if not self.inserted or self.shared_by(others) or self.text not in lines:
+        at = self._line(lines)
+        if not self.inserted or self.shared_by(others) or at is None:
             return text
-        at = lines.index(self.text)
         del lines[at]
         if self.created and at >= 3 and lines[at - 2] == ADDED:  # the heading it created, now empty
             following = lines[at] if at < len(lines) else "## "
@@ -87,5 +111,21 @@ class ChangelogLine(Registration):
                 del lines[at - 3 : at]
         return "".join(lines)
 
+    def revise(self, text, new):
+        lines = text.splitlines(keepends=True)
+        at = self._line(lines)
+        if at is None:
+            return None
+        old_name, new_name = self.named(), new.named()
+        if lines[at] == self.text or not old_name or not new_name:
+            lines[at] = new.text
+        else:  # a reviewer's wording: only the class name changes
+            naming = re.compile(rf"(?<![A-Za-z0-9_]){re.escape(old_name)}(?![A-Za-z0-9_])")
+            lines[at] = naming.sub(new_name, lines[at])
+        return "".join(lines)
+
     def describe(self) -> str:
-        return f"{self.file} does not have the task's line {self.text.strip()!r}"
+        name = self.named()
+        if name is None:
+            return f"{self.file} does not have the task's line {self.text.strip()!r}"
+        return f"{self.file} has no line naming {name} (the task's entry under 'Added', such as {self.text.strip()!r})"

@@ -68,5 +68,12 @@ class PackageExport(Registration):
             return None
         return text
 
+    def revise(self, text, new):
+        for module, names, span in self._imports(text):
+            if self._matches(module, names):
+                text, _ = pyedit.remove_lines(text, span)
+                return pyedit.insert_lines(text, span.start - 1, new.text)
+        return None
+
     def describe(self) -> str:
         return f"{self.file} does not import {', '.join(self.names)} from {self.module}"

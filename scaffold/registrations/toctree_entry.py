@@ -36,6 +36,9 @@ def _toctrees(lines: list[str], title: str) -> list[rst.Toctree]:
 class ToctreeEntry(Registration):
     """``entry`` in the toctree captioned ``caption``.
 
+    The entry counts as there wherever it stands in a toctree of that caption, also with a title of its own
+    (``Sensor <reference/sensor_classification>``): a reviewer may order or title the entries.
+
     A missing toctree is created (``created``) before the one captioned ``before``, or at the end of the file
     when ``before`` is ``None``; with ``create`` false the toctree must be there.
     """
@@ -74,7 +77,7 @@ class ToctreeEntry(Registration):
         lines = require(plan, self.file, "its docs pages").splitlines(keepends=True)
         tree = self._one(lines, self.caption)
         created = tree is None
-        inserted = created or self.entry not in [entry for _, entry in tree.entries]
+        inserted = created or self.entry not in [rst.target(entry) for _, entry in tree.entries]
         if tree is None:
             if not self.create:
                 raise anchor_absent(self.file, f"a toctree captioned {self.caption!r}")
@@ -93,7 +96,7 @@ class ToctreeEntry(Registration):
 
     def present(self, text: str) -> bool:
         trees = _toctrees(text.splitlines(keepends=True), self.caption)
-        return any(self.entry in [entry for _, entry in tree.entries] for tree in trees)
+        return any(self.entry in [rst.target(entry) for _, entry in tree.entries] for tree in trees)
 
     def undo(self, text: str, others: Sequence[Registration]) -> str | None:
         if not self.inserted or self.shared_by(others):
@@ -103,7 +106,7 @@ class ToctreeEntry(Registration):
         if tree is None:
             return text
         for index, entry in tree.entries:
-            if entry == self.entry:
+            if rst.target(entry) == self.entry:
                 del lines[index]
                 break
         tree = self._one(lines, self.caption)
