@@ -128,4 +128,4 @@ class ChangelogLine(Registration):
         name = self.named()
         if name is None:
             return f"{self.file} does not have the task's line {self.text.strip()!r}"
-        return f"{self.file} has no line naming {name} (the task's entry under 'Added', such as {self.text.strip()!r})"
+        return f"{self.file} has no line naming {name} (the task's entry under 'Added' of the unreleased section)"
