@@ -56,9 +56,19 @@ def choose(child: pexpect.spawn, question: str, choice: str) -> None:
 DESCRIPTION = 'Reads "sensor" data {{ 7*7 }} \\ *fast* — é'
 
 
+def keep_choices(child: pexpect.spawn, question: str) -> None:
+    """Wait for the multiple-choice ``question`` and keep its default choices."""
+    child.expect_exact(question)
+    child.send("\r")
+
+
 def test_answering_the_questions_gives_the_task_the_flags_give(tmp_path):
     asked = make_package(tmp_path / "asked")
     child = spawn("task", "sensor", "--kind", "regression", "--dest", str(asked), env={"NO_COLOR": "1"})
+    answer(child, "Data type (the subpackage the task lives in)", None)
+    answer(child, "Task type (the task's own subpackage)", None)
+    keep_choices(child, "Data sources, each with its Input class and from_* constructor")
+    keep_choices(child, "The guide's optional extras")
     choose(child, "How the Task's training, validation, test and predict steps are written", "explicit")
     answer(child, "One line describing the task", DESCRIPTION)
     answer(child, "The DataModule class name", "SensorReadings")
@@ -78,11 +88,47 @@ def test_answering_the_questions_gives_the_task_the_flags_give(tmp_path):
     assert "steps: explicit" in (asked / ".flash-new/sensor.yml").read_text()
 
 
+def plain(output: str) -> str:
+    """Terminal output as it reads: no escape sequences, no carriage returns."""
+    return re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", output).replace("\r", "")
+
+
+def test_every_open_question_is_asked_and_a_dry_run_asks_them_too(tmp_path):
+    """No flag but the name: kind, data type, task type, inputs, extras and steps are asked, for a dry run too, and
+    the dry run's plan is the plan of the real run with those answers."""
+    root = make_package(tmp_path / "project")
+    before = tree_snapshot(root)
+    child = spawn("task", "sensor", "--dest", str(root), "--dry-run", env={"NO_COLOR": "1"})
+    child.expect_exact("Which Flash base class the task extends")
+    child.send("\x1b[B\r")  # the second choice: regression
+    answer(child, "Data type (the subpackage the task lives in)", "gauge")
+    answer(child, "Task type (the task's own subpackage)", "level")
+    keep_choices(child, "Data sources, each with its Input class and from_* constructor")
+    keep_choices(child, "The guide's optional extras")
+    keep_choices(child, "How the Task's training, validation, test and predict steps are written")  # super
+    answer(child, "One line describing the task", None)
+    answer(child, "The DataModule class name", None)
+    answer(child, "The Task class name", None)
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0, child.before
+    assert tree_snapshot(root) == before
+    planned = [line.strip() for line in plain(child.before).splitlines() if line.strip().startswith("create ")]
+
+    real = flash_new(
+        "task", "sensor", "--kind", "regression", "--data-type", "gauge", "--task-type", "level", "--dest", str(root)
+    )
+
+    assert real.returncode == 0, real.stderr
+    assert planned == [line.strip() for line in real.stdout.splitlines() if line.strip().startswith("create ")]
+    assert "  src/team_tasks/gauge/level/model.py" in real.stdout
+
+
 def test_ctrl_c_at_a_question_writes_nothing(tmp_path):
     root = make_package(tmp_path / "project")
     before = tree_snapshot(root)
     child = spawn("task", "sensor", "--dest", str(root), "--steps", "super", env={"NO_COLOR": "1"})
-    child.expect_exact("One line describing the task")
+    child.expect_exact("Which Flash base class the task extends")
     child.sendcontrol("c")
     child.expect(pexpect.EOF)
     child.close()
