@@ -55,8 +55,26 @@ def placeholder_lines(text: str) -> list[tuple[int, str]]:
 
 
 def todo_lines(text: str) -> list[tuple[int, str]]:
-    """Each ``TODO(flash-new)`` marker of ``text``: its (1-based) line and what it asks for."""
-    return [(text.count("\n", 0, match.start()) + 1, match.group(1)) for match in _TODO.finditer(text)]
+    """Each ``TODO(flash-new)`` marker of ``text``: its (1-based) line and what it asks for.
+
+    A marker wrapped over several comment lines (``# `` in Python, ``.. `` then an indented line in
+    reStructuredText) is read to its end: the lines after it that continue the comment, up to another marker.
+    """
+    lines = text.splitlines()
+    found = []
+    for match in _TODO.finditer(text):
+        number = text.count("\n", 0, match.start()) + 1
+        marker = lines[number - 1]
+        prefix = marker[: marker.index(TODO_MARKER)]
+        comment = "# " if prefix.rstrip().endswith("#") else None
+        indent = prefix[: len(prefix) - len(prefix.lstrip())]
+        parts = [match.group(1)]
+        for line in lines[number:]:
+            if TODO_MARKER in line or comment is None or not line.startswith(indent + comment):
+                break
+            parts.append(line[len(indent + comment) :].strip())
+        found.append((number, " ".join(part for part in parts if part)))
+    return found
 
 
 @dataclass

@@ -34,6 +34,10 @@ MAX_NAME_LENGTH = 20
 MAX_CLASS_NAME_LENGTH = 32
 MAX_DESCRIPTION_LENGTH = 300
 MAX_LINE_WIDTH = 120
+# The host's conventions the template follows (scaffold.conventions reads them): its oldest Python, from 3.8
+# (Lightning Flash's) on, and its line length, from PEP 8's 79 to 200 columns.
+_PY_VERSION = re.compile(r"3\.(?:8|9|[1-9][0-9])")
+MIN_LINE_LENGTH, MAX_LINE_LENGTH = 79, 200
 # Single letters that read as 1 or 0: pycodestyle (E741-E743) rejects them as names.
 AMBIGUOUS_NAMES = frozenset({"I", "O", "l"})
 
@@ -104,6 +108,8 @@ class TaskOptions:
     steps: str | None = None
     # The answers the user gave (flags): in a terminal, the template asks the others. ``None``: every answer is given.
     given: tuple[str, ...] | None = None
+    py_min: str | None = None
+    line_length: int | None = None
 
     def validate(self) -> TaskOptions:
         """Check every answer; raise :class:`~scaffold.errors.UsageError` naming the first bad one."""
@@ -133,6 +139,18 @@ class TaskOptions:
             check_class("--data-class", self.data_class)
         if self.model_class is not None:
             check_class("--model-class", self.model_class)
+        if self.py_min is not None and not _PY_VERSION.fullmatch(str(self.py_min)):
+            _fail("the oldest Python", str(self.py_min), "is not a version 3.N from 3.8 on: fix requires-python")
+        if self.line_length is not None and (
+            isinstance(self.line_length, bool)
+            or not isinstance(self.line_length, int)
+            or not MIN_LINE_LENGTH <= self.line_length <= MAX_LINE_LENGTH
+        ):
+            _fail(
+                "the line length",
+                str(self.line_length),
+                f"is not a number of columns from {MIN_LINE_LENGTH} to {MAX_LINE_LENGTH}: fix line-length",
+            )
         if self.data_class and self.data_class == self.model_class:
             _fail("--model-class", self.model_class, "equals --data-class: give the two classes different names")
         return self
@@ -147,17 +165,20 @@ class TaskOptions:
             "inputs": list(self.inputs),
             "extras": list(self.extras),
         }
-        for key in ("steps", "description", "data_class", "model_class"):
+        for key in ("steps", "description", "data_class", "model_class", "py_min", "line_length"):
             if getattr(self, key) is not None:
                 data[key] = getattr(self, key)
         return data
 
     def given_answers(self) -> dict:
-        """The answers the user gave (all of :meth:`answers` when ``given`` is ``None``); the task name always."""
+        """The answers the user gave (all of :meth:`answers` when ``given`` is ``None``); the task name and the host's
+        conventions always."""
         data = self.answers()
         if self.given is None:
             return data
-        return {key: value for key, value in data.items() if key == "task_name" or key in self.given}
+        # the host's conventions are read from its files, never asked
+        fixed = ("task_name", "py_min", "line_length")
+        return {key: value for key, value in data.items() if key in fixed or key in self.given}
 
 
 def _module_names(statements: list) -> tuple[list[str], set[str]]:
@@ -192,7 +213,7 @@ def line_width(line: str) -> int:
 
 
 def check_generated(files: dict[str, bytes], context: dict) -> None:
-    """Refuse names whose generated Python would bind a name twice or pass 120 columns.
+    """Refuse names whose generated Python would bind a name twice or pass the host's line length.
 
     A class name may clash with a name a generated module imports or defines (``--model-class Tensor``), and
     long names with a long package name may make a line too long; both would give code that linters reject.
@@ -202,6 +223,7 @@ def check_generated(files: dict[str, bytes], context: dict) -> None:
     from scaffold.errors import UsageError
 
     options = {context.get("model_class"): "--model-class", context.get("data_class"): "--data-class"}
+    width = int(context.get("line_length") or MAX_LINE_WIDTH)
     for path, data in sorted(files.items()):
         if not path.endswith(".py"):
             continue
@@ -224,8 +246,7 @@ def check_generated(files: dict[str, bytes], context: dict) -> None:
                     "choose another task name or task type",
                 )
         for number, line in enumerate(text.splitlines(), 1):
-            if line_width(line) > MAX_LINE_WIDTH and len(line.split()) > 1:
+            if line_width(line) > width and len(line.split()) > 1:
                 raise UsageError(
-                    f"these names make line {number} of {path} wider than {MAX_LINE_WIDTH} columns: "
-                    "choose shorter names"
+                    f"these names make line {number} of {path} wider than {width} columns: choose shorter names"
                 )

@@ -183,6 +183,16 @@ def names_used(text: str, path: str) -> set[str]:
     return collector.names
 
 
+def isort_order(names: list[str]) -> list[str]:
+    """``names`` in the order isort and ruff give the names of an import: constants, classes, then the others."""
+
+    def key(name: str) -> tuple[int, str, str]:
+        kind = 0 if name.isupper() else 1 if name[:1].isupper() else 2
+        return kind, name.lower(), name
+
+    return sorted(names, key=key)
+
+
 def insert_lines(text: str, after_line: int, block: str) -> str:
     """Insert ``block`` (whole lines) after line ``after_line`` (0: at the top)."""
     lines = text.splitlines(keepends=True)

@@ -10,7 +10,7 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from scaffold import register, state
+from scaffold import conventions, register, state
 from scaffold.errors import ConflictError, UsageError
 from scaffold.host import Host, detect
 from scaffold.names import TaskOptions, check_generated, check_snake
@@ -104,6 +104,8 @@ def plan_task(
     """Plan the creation of a task: its generated files and its registrations. Nothing is written."""
     host = detect(Path(dest), package)
     check_no_journal(host.root)
+    found = conventions.FLASH if host.is_flash else conventions.detect(host.root)
+    options.py_min, options.line_length = found.py_min, found.line_length
     options.validate()
     if not interactive:
         _check_new(host, options)
@@ -123,6 +125,8 @@ def plan_task(
             data_class=rendered.context["data_class"],
             model_class=rendered.context["model_class"],
             steps=rendered.context["steps"],
+            py_min=rendered.context["py_min"],
+            line_length=rendered.context["line_length"],
         ).validate()
         _check_new(host, asked_options)
     check_generated(rendered.files, rendered.context)

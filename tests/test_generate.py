@@ -59,8 +59,8 @@ def test_generated_imports_use_the_host_package(package_host, flash_checkout):
     create_task(flash_checkout, TaskOptions("myclf"))
     ext = (package_host / "tests/myclf/classification/test_model.py").read_text()
     own = (flash_checkout / "tests/myclf/classification/test_model.py").read_text()
-    assert "from team_tasks.myclf.classification import MyclfData, MyclfClassifier" in ext
-    assert "from flash.myclf.classification import MyclfData, MyclfClassifier" in own
+    assert "from team_tasks.myclf.classification import MyclfClassifier, MyclfData" in ext
+    assert "from flash.myclf.classification import MyclfClassifier, MyclfData" in own
     assert (flash_checkout / "src/flash/myclf/classification/model.py").is_file()
     assert (flash_checkout / "docs/source/reference/myclf_classification.rst").is_file()
 

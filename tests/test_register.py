@@ -44,7 +44,7 @@ def _read(root, path):
 def test_every_shared_file_is_registered(checkout):
     init = _read(checkout, "src/flash/sensor/__init__.py")
     assert init == (
-        "from flash.sensor.classification import SensorClfData, SensorClfClassifier  # noqa: F401\n"
+        "from flash.sensor.classification import SensorClfClassifier, SensorClfData  # noqa: F401\n"
         "from flash.sensor.regression import SensorRegData, SensorRegRegressor  # noqa: F401\n"
     )
     template_init = _read(checkout, "src/flash/template/__init__.py")
@@ -209,7 +209,7 @@ def test_dry_run_announces_exactly_what_the_real_run_writes(tmp_path):
 
 def test_external_package_registers_exports_docs_index_and_changelog(package_host):
     create_task(package_host, TaskOptions("myclf"))
-    assert "from team_tasks.myclf.classification import MyclfData, MyclfClassifier" in _read(
+    assert "from team_tasks.myclf.classification import MyclfClassifier, MyclfData" in _read(
         package_host, "src/team_tasks/myclf/__init__.py"
     )
     index = _read(package_host, "docs/source/index.rst")

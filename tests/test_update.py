@@ -171,7 +171,7 @@ def test_update_keeps_the_edit_brings_the_change_and_stays_green(repo, vnext_bun
 
 
 def test_an_edit_colliding_with_the_change_is_a_conflict_and_nothing_is_lost(repo, vnext_bundle):
-    edit(repo, MODEL, "and a linear head.", "and a linear head, tuned by hand.")
+    edit(repo, MODEL, 'head."""', 'head, tuned by hand."""')
     install(vnext_bundle)
 
     result = flash_new("update", "alpha", "--dest", str(repo))
@@ -181,7 +181,7 @@ def test_an_edit_colliding_with_the_change_is_a_conflict_and_nothing_is_lost(rep
     assert result.stderr.startswith(f"flash-new: error: the update left conflicts in {MODEL}:")
     text = (repo / MODEL).read_text()
     assert "<<<<<<< before updating" in text and ">>>>>>> after updating" in text
-    assert "and a linear head, tuned by hand." in text and ADDED_TEXT in text
+    assert "head, tuned by hand." in text and ADDED_TEXT in text
     assert git(repo, "ls-files", "-u", MODEL)
     check = flash_new("check", "--dest", str(repo))
     assert check.returncode == 1 and "conflict marker" in check.stdout
@@ -216,7 +216,7 @@ def test_two_tasks_update_independently(repo, vnext_bundle):
 
 def test_all_updates_every_task_and_reports_each_conflict(repo, vnext_bundle):
     create_task(repo, TaskOptions("beta"))
-    edit(repo, MODEL, "and a linear head.", "and a linear head, tuned by hand.")
+    edit(repo, MODEL, 'head."""', 'head, tuned by hand."""')
     install(vnext_bundle)
 
     result = flash_new("update", "--all", "--dest", str(repo))
@@ -281,7 +281,7 @@ def test_update_to_a_named_version_and_registrations_come_back_once(repo, vnext_
 
     assert updated.new_version == f"v{next_version()}"
     assert updated.reregistered == ["src/team_tasks/alpha/__init__.py"]
-    assert "from team_tasks.alpha.classification import AlphaData, AlphaClassifier" in init.read_text()
+    assert "from team_tasks.alpha.classification import AlphaClassifier, AlphaData" in init.read_text()
     assert changelog.read_text().count("AlphaClassifier") == 1
     assert flash_new("check", "--dest", str(repo)).returncode == 0
     # a task at the newest version: updating it only puts back what went missing

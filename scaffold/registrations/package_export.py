@@ -28,9 +28,12 @@ class PackageExport(Registration):
 
     @classmethod
     def for_task(cls, host, context, plan):
-        module, names = context["module"], [context["data_class"], context["model_class"]]
+        """The names in isort's order, on one line or, past the host's line length, one per line."""
+        module = context["module"]
+        names = pyedit.isort_order([context["data_class"], context["model_class"]])
+        width = int(context.get("line_length") or MAX_LINE_WIDTH)
         line = f"from {module} import {', '.join(names)}  # noqa: F401\n"
-        if line_width(line.rstrip("\n")) > MAX_LINE_WIDTH:  # one name per line, as a formatter puts them
+        if line_width(line.rstrip("\n")) > width:  # one name per line, as a formatter puts them
             line = f"from {module} import (  # noqa: F401\n" + "".join(f"    {name},\n" for name in names) + ")\n"
         path = f"{host.package_dir}/{context['data_type']}/__init__.py"
         return [cls(path, module=module, names=names, text=line)]

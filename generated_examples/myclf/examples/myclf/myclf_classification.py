@@ -4,7 +4,7 @@ import flash
 from sklearn import datasets
 from sklearn.utils import Bunch
 
-from flash.myclf.classification import MyclfData, MyclfClassifier
+from flash.myclf.classification import MyclfClassifier, MyclfData
 
 # 1. Load the data and create the DataModule
 # TODO(flash-new): train on your task's own data: load it here and create the DataModule with the from_* that reads it.

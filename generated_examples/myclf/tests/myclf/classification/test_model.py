@@ -16,7 +16,7 @@ from flash.core.utilities.imports import _SKLEARN_AVAILABLE
 from torch import Tensor, nn
 from torchmetrics.classification import MulticlassAccuracy, MulticlassF1Score
 
-from flash.myclf.classification import MyclfData, MyclfClassifier
+from flash.myclf.classification import MyclfClassifier, MyclfData
 
 from .helpers import NUM_CLASSES, NUM_FEATURES, DummyDataset
 
