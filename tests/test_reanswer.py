@@ -208,7 +208,7 @@ def test_the_preview_shows_every_change_writes_nothing_and_is_the_real_run(packa
     assert changes[f"{ALPHA}/data.py"]["action"] == "modify"
     assert "+    def from_csv(\n" in changes[f"{ALPHA}/data.py"]["diff"]
     assert changes["src/team_tasks/alpha/__init__.py"]["diff"].endswith(
-        "-from team_tasks.alpha.classification import AlphaData, AlphaClassifier  # noqa: F401\n"
+        "-from team_tasks.alpha.classification import AlphaClassifier, AlphaData  # noqa: F401\n"
         "+from team_tasks.alpha.classification import AlphaData, AlphaScorer  # noqa: F401\n"
     )
     assert text.stdout.startswith(f"alpha: already at {task['new_version']}, {len(changes)} file(s) would change\n")
