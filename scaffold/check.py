@@ -3,8 +3,9 @@
 A task passes when
 
 * its answers file (:mod:`scaffold.state` has the layout) records a template source and version, the version is
-  the current one (the newest that the installed template bundle holds, see :func:`scaffold.template.current_version`),
-  and its record is of that same version;
+  the current one (the newest this flash-new ships, see :func:`scaffold.template.current_version`), its record is
+  of that same version, and its answers name the project's copy of the template (``flash-new update`` moves
+  tasks of flash-new 0.1.0, which named one in the home directory);
 * every file the record lists exists, and every registration the record lists is still in its file;
 * none of its files holds a conflict marker (a line starting with ``<<<<<<<`` or ``>>>>>>>``, left by an
   update or a merge) or has a ``*.rej`` file beside it, and none holds unrendered Jinja (``{{ name }}``,
@@ -16,8 +17,10 @@ where a real task replaces the generated one's stand-ins. They are work to do, n
 passes; ``strict=True`` (``flash-new check --strict``, for a project's CI once its tasks are finished) counts
 each one as a problem.
 
-Files are only read: a check changes nothing but installing the template bundle, so that a plain
-``copier update`` works afterwards too.
+The repository fails when the project's copy of the template's history (``.flash-new/_template.bundle``, what
+a plain ``copier update`` reads) is missing or is not this flash-new's, or an interrupted run left its journal.
+
+Files are only read: a check writes nothing, in the repository or anywhere else.
 """
 
 from __future__ import annotations
@@ -129,6 +132,12 @@ def _version_problems(task: Task, versions: tuple[str, ...]) -> list[str]:
     recorded = task.record.template_version if task.record else None
     if task.record and recorded != task.version:
         problems.append(f"record is of {recorded}, answers of {task.version}: run `flash-new update {task.name}`")
+    source = task.answers["_src_path"]
+    if not problems and source != template.SRC_PATH:
+        problems.append(
+            f"{state.answers_path(task.name)} names the template {source!r}, not the project's copy "
+            f"{template.SRC_PATH}: run `flash-new update {task.name}`"
+        )
     return problems
 
 
@@ -212,6 +221,8 @@ def check(dest: Path = Path("."), *, full: bool = True, strict: bool = False) ->
         report.tasks += _orphans(root)
         if state.has_journal(root):
             report.problems.append(f"an interrupted flash-new run left {state.JOURNAL}: run `flash-new rollback`")
+        if tasks and (problem := template.project_bundle_problem(root)):
+            report.problems.append(problem)
     return report
 
 

@@ -9,6 +9,8 @@ flash-new relies on
   flash-new records and registers from;
 * copier's temporary folders being made with :mod:`tempfile` (:func:`temporary_folder` gathers them, so that
   an interrupted run removes them);
+* for ``flash-new update``, the template a subproject's answers name (``Subproject.template``), replaced by
+  flash-new's own bundle (:func:`update_from`): copier takes the old and the new version it diffs from there;
 * for the tests' fast renderer (``tests/combos.py``), a ``Worker`` opened on a template (:func:`open_template`)
   with its Jinja environment and template, copier's walk of the template folder (``scantree``), its way of
   reading booleans (``cast_to_bool``) and its path-pattern syntax (``_pathspec_pattern``).
@@ -35,6 +37,12 @@ RELIED_ON: dict[str, tuple[str, ...] | None] = {
     "copier._main.Worker.jinja_env": None,
     "copier._main.Worker.template": None,
     "copier._main.Worker._cleanup": ("self",),
+    "copier._main.Worker.subproject": None,
+    "copier._main.Worker.run_update": ("self",),
+    "copier._subproject.Subproject.template": None,
+    "copier._subproject.Subproject._cleanup_hooks": None,
+    "copier._template.Template": ("url", "ref"),
+    "copier._template.Template._cleanup": ("self",),
     "copier._main._pathspec_pattern": None,
     "copier._user_data.AnswersMap.combined": None,
     "copier._template.Template.url": None,
@@ -136,6 +144,39 @@ def combined_answers(worker: Any) -> dict[str, Any]:
     return dict(worker.answers.combined)
 
 
+# ---- an update from flash-new's own bundle ------------------------------------------------------------------------
+
+
+def update_from(src_path: str, commit: str, root: Path, answers_file: str, vcs_ref: str, data: dict) -> None:
+    """``copier update`` of the subproject at ``root`` (answers in ``answers_file``) from ``commit`` to
+    ``vcs_ref``, every version taken from the template at ``src_path``, whatever ``_src_path`` the answers name.
+
+    Copier takes the template from two places: the worker's ``src_path`` (the render into the subproject, the
+    migrations) and the template the answers name, ``Subproject.template`` (the pure renders of the old and the
+    new version it diffs, in ``Worker._apply_update``). The first is a parameter; the second is a cached property,
+    given here. Copier then records ``src_path`` as the answers' ``_src_path``.
+    """
+    import copier
+    from copier._template import Template
+
+    with copier.Worker(
+        src_path=src_path,
+        dst_path=root,
+        data=data,
+        answers_file=Path(answers_file),
+        vcs_ref=vcs_ref,
+        conflict="inline",
+        defaults=True,
+        overwrite=True,
+        quiet=True,
+        unsafe=True,
+    ) as worker:
+        own = Template(url=src_path, ref=commit)
+        worker.subproject._cleanup_hooks.append(own._cleanup)
+        worker.subproject.template = own
+        worker.run_update()
+
+
 # ---- a template opened without a run (the tests' fast renderer) ---------------------------------------------------
 
 
@@ -182,8 +223,9 @@ def pathspec_pattern() -> Any:
 # ---- Jinja: each source compiled once -----------------------------------------------------------------------------
 
 
-def _cache_dir(env) -> Path | None:
-    """The folder of compiled templates for environments configured as ``env`` is, made if missing."""
+def _cache_dir(env, create: bool) -> Path | None:
+    """The folder of compiled templates for environments configured as ``env`` is, made if missing and
+    ``create`` (otherwise ``None`` when it is missing)."""
     import hashlib
     import os
 
@@ -198,6 +240,8 @@ def _cache_dir(env) -> Path | None:
     )  # fmt: skip
     key = hashlib.sha256(repr(settings).encode()).hexdigest()[:16]
     root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "flash-new" / "jinja" / key
+    if not create:
+        return root if root.is_dir() else None
     try:
         root.mkdir(parents=True, exist_ok=True)
     except OSError:
@@ -205,12 +249,13 @@ def _cache_dir(env) -> Path | None:
     return root
 
 
-def _template_cache(directory: Path):
+def _template_cache(directory: Path, write: bool):
     """Jinja's cache of compiled templates on disk, keyed by template name and checked against the source.
 
     Copier clones the template into a new temporary folder for every run, so the file name (in Jinja's own
     key) never repeats; the name within the template does, and the source checksum Jinja stores with the code
-    still makes an edited template compile afresh. A cache that cannot be written is no error.
+    still makes an edited template compile afresh. A cache that cannot be written is no error; without
+    ``write`` it is only read.
     """
     from jinja2 import FileSystemBytecodeCache
 
@@ -219,6 +264,8 @@ def _template_cache(directory: Path):
             return super().get_cache_key(name)
 
         def dump_bytecode(self, bucket) -> None:
+            if not write:
+                return
             try:
                 super().dump_bytecode(bucket)
             except OSError:
@@ -228,7 +275,7 @@ def _template_cache(directory: Path):
 
 
 @contextmanager
-def compile_once() -> Iterator[None]:
+def compile_once(*, write_cache: bool = True) -> Iterator[None]:
     """Let Jinja compile each template source once while the block runs, and each template file once at all.
 
     Copier compiles every path part, question default and computed answer afresh each time it renders one:
@@ -236,7 +283,7 @@ def compile_once() -> Iterator[None]:
     the same environment always compiles to the same code, so the code is kept and reused, and the template
     files' code is kept on disk (``~/.cache/flash-new/jinja``, one folder per environment configuration) for
     the next run; the output does not change. The environment is kept with its entries, so that no other one
-    can take its ``id``.
+    can take its ``id``. Without ``write_cache`` (a dry run) the disk cache is read but never written.
     """
     from jinja2 import Environment
 
@@ -244,8 +291,8 @@ def compile_once() -> Iterator[None]:
     compiled: dict[tuple, tuple] = {}
 
     def compile(self, source, name=None, filename=None, raw=False, defer_init=False):
-        if self.bytecode_cache is None and self.loader is not None and (directory := _cache_dir(self)):
-            self.bytecode_cache = _template_cache(directory)
+        if self.bytecode_cache is None and self.loader is not None and (directory := _cache_dir(self, write_cache)):
+            self.bytecode_cache = _template_cache(directory, write_cache)
         key = (id(self), source, name, filename, raw, defer_init)
         if key not in compiled:
             compiled[key] = (self, original(self, source, name, filename, raw, defer_init))

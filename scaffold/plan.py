@@ -44,6 +44,8 @@ class Change:
         """A unified diff of the change (empty for identical files)."""
         if self.action == "identical":
             return ""
+        if b"\0" in (self.before or b"") + (self.after or b""):
+            return f"Binary files a/{self.path} and b/{self.path} differ\n"
         old = (self.before or b"").decode("utf-8", "replace").splitlines(keepends=True)
         new = (self.after or b"").decode("utf-8", "replace").splitlines(keepends=True)
         lines = difflib.unified_diff(old, new, f"a/{self.path}", f"b/{self.path}")

@@ -6,7 +6,7 @@ import json
 import warnings
 from dataclasses import dataclass
 
-from scaffold import template
+from scaffold import state, template
 from scaffold.errors import UsageError
 
 
@@ -32,11 +32,15 @@ def _jsonable(context: dict) -> dict:
     return out
 
 
-def render(answers: dict, *, vcs_ref: str | None = None, interactive: bool = False) -> Rendered:
+def render(
+    answers: dict, *, vcs_ref: str | None = None, interactive: bool = False, write_cache: bool = True
+) -> Rendered:
     """Render the task template with ``answers`` and return the files it produced.
 
-    ``interactive`` lets copier ask, in the terminal, every question ``answers`` leaves open. SIGTERM stops a
-    render as Ctrl-C does, so that copier's temporary folders and ours are removed on the way out.
+    A released version comes from this flash-new's own bundle, and the answers file names the project's copy
+    of it (:data:`scaffold.template.SRC_PATH`) as its source. ``interactive`` lets copier ask, in the terminal,
+    every question ``answers`` leaves open; without ``write_cache`` (a dry run) nothing is written anywhere.
+    SIGTERM stops a render as Ctrl-C does, so that copier's temporary folders and ours are removed on the way out.
     """
     import copier
     from copier.errors import CopierAnswersInterrupt, MissingSettingsWarning, UserMessageError
@@ -48,7 +52,7 @@ def render(answers: dict, *, vcs_ref: str | None = None, interactive: bool = Fal
     with signals_interrupt(), temporary_folder() as tmp:
         out = tmp / "out"
         try:
-            with warnings.catch_warnings(), compile_once():
+            with warnings.catch_warnings(), compile_once(write_cache=write_cache):
                 warnings.simplefilter("ignore", MissingSettingsWarning)  # COPIER_SETTINGS_PATH naming no file
                 worker = copier.run_copy(
                     src,
@@ -69,4 +73,7 @@ def render(answers: dict, *, vcs_ref: str | None = None, interactive: bool = Fal
             path.relative_to(out).as_posix(): path.read_bytes() for path in sorted(out.rglob("*")) if path.is_file()
         }
         context = _jsonable(combined_answers(worker))
+    if ref is not None:
+        answers_file = state.answers_path(context["task_name"])
+        files[answers_file] = state.with_template_source(files[answers_file], template.SRC_PATH, answers_file)
     return Rendered(files=files, context=context, version=ref or template.DEV_VERSION)

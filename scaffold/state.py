@@ -7,7 +7,10 @@ Every path under ``.flash-new/`` is spelled here and nowhere else:
 * ``.flash-new/<task>.json``: flash-new's record of the task (:class:`TaskRecord`): its template version,
   a digest of every generated file, the render context and the registrations it made in shared files;
 * ``.flash-new/_journal.json``: the journal of a run that is writing (:class:`Journal`), the original bytes
-  of every file the run touches.
+  of every file the run touches;
+* ``.flash-new/_template.bundle``: the project's copy of the template's history (a git bundle, one tag per
+  version), which answers files name as their ``_src_path`` so that a plain ``copier update`` works on any
+  machine (see :mod:`scaffold.template`).
 
 A task name is a snake_case identifier that starts with a letter, so no task's files can take a name that
 starts with an underscore: the journal, and whatever flash-new keeps here later, live in that namespace.
@@ -31,6 +34,7 @@ from scaffold.registrations import Registration
 
 STATE_DIR = ".flash-new"
 JOURNAL = f"{STATE_DIR}/_journal.json"
+TEMPLATE_BUNDLE = f"{STATE_DIR}/_template.bundle"
 _TASK_NAME = re.compile(r"[a-z][a-z0-9_]*")
 
 
@@ -97,6 +101,22 @@ def load_answers(root: Path, task: str) -> dict[str, Any]:
     if not isinstance(answers, dict) or not all(isinstance(key, str) for key in answers):
         raise _malformed(path, "a copier answers file (a mapping of answers)")
     return answers
+
+
+def with_template_source(data: bytes, source: str, where: str) -> bytes:
+    """The answers file ``data`` (shown as ``where``) with ``_src_path`` set to ``source``, all else as it was.
+
+    Copier writes every answer on a line of its own at the start of the line; only that line changes.
+    """
+    import yaml
+
+    text = data.decode("utf-8")
+    line = yaml.safe_dump({"_src_path": source}, default_flow_style=False, width=10_000)
+    updated, count = re.subn(r"^_src_path:[^\n]*\n", lambda _: line, text, flags=re.MULTILINE)
+    before, after = yaml.safe_load(text), yaml.safe_load(updated)
+    if count != 1 or after != {**before, "_src_path": source}:
+        raise _malformed(where, "a copier answers file with one _src_path line")
+    return updated.encode()
 
 
 # ---- task records ----------------------------------------------------------------------------------------------

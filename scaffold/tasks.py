@@ -10,7 +10,7 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from scaffold import conventions, register, state
+from scaffold import conventions, register, state, template
 from scaffold.errors import ConflictError, UsageError
 from scaffold.host import Host, detect
 from scaffold.names import TaskOptions, check_generated, check_snake
@@ -100,8 +100,10 @@ def plan_task(
     package: str | None = None,
     force: bool = False,
     interactive: bool = False,
+    dry_run: bool = False,
 ) -> tuple[Plan, dict]:
-    """Plan the creation of a task: its generated files and its registrations. Nothing is written."""
+    """Plan the creation of a task: its generated files, its registrations and the project's copy of the
+    template's history. Nothing is written (with ``dry_run``, not even the template cache)."""
     host = detect(Path(dest), package)
     check_no_journal(host.root)
     found = conventions.FLASH if host.is_flash else conventions.detect(host.root)
@@ -114,7 +116,7 @@ def plan_task(
     answers = {**given, "package": host.package, "package_dir": host.package_dir}
     from scaffold.render import render
 
-    rendered = render(answers, interactive=interactive)
+    rendered = render(answers, interactive=interactive, write_cache=not dry_run)
     if interactive:  # the answers typed at the prompts: check them as flags are checked
         asked = {key: rendered.context[key] for key in ("task_name", "data_type", "task_type", "kind")}
         asked_options = TaskOptions(
@@ -138,12 +140,13 @@ def plan_task(
     generated = {p: d for p, d in rendered.files.items() if p != state.answers_path(name)}
     record = new_record(rendered.version, generated, rendered.context, registrations)
     plan.add(state.record_path(name), record.to_bytes(), generated=True, force=force)
+    plan.add(template.SRC_PATH, template.project_bundle(host.root), generated=False)
     return plan, rendered.context
 
 
 def create_task(dest: Path, options: TaskOptions, *, dry_run: bool = False, force: bool = False, **kwargs) -> Plan:
     """Generate and register a task; with ``dry_run`` only plan it. Conflicts stop the run unless ``force``."""
-    plan, _ = plan_task(dest, options, force=force, **kwargs)
+    plan, _ = plan_task(dest, options, force=force, dry_run=dry_run, **kwargs)
     if not dry_run:
         plan.check_conflicts()
         plan.apply()
@@ -180,6 +183,8 @@ def plan_remove(dest: Path, name: str, *, force: bool = False, package: str | No
         plan.add(path, None, generated=True)
     plan.add(state.answers_path(name), None, generated=True)
     plan.add(state.record_path(name), None, generated=True)
+    if state.answered_tasks(host.root) == [name]:  # the last task: the template's history goes with it
+        plan.add(template.SRC_PATH, None, generated=False)
     register.unregister(host, name, task.registrations, plan)
     for path in kept_files(host, task):
         plan.keep(path)

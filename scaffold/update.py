@@ -136,6 +136,11 @@ def _check_updatable(task: Task, target: str, versions: Sequence[str]) -> None:
         raise UsageError(
             f"task {task.name!r} has no template source or version in its answers file: restore the file from git"
         )
+    if task.answers["_src_path"] not in template.SRC_PATHS:
+        raise UsageError(
+            f"task {task.name!r} names the template {task.answers['_src_path']!r}, not flash-new's "
+            f"({template.SRC_PATH}): restore {state.answers_path(task.name)} from git"
+        )
     if task.version not in versions:
         raise UsageError(
             f"task {task.name!r} is at template version {task.version}, unknown to this flash-new "
@@ -349,27 +354,23 @@ def _commit_all(tree: Path) -> None:
     git(tree, *_NO_HOOKS, "commit", "-q", "--no-verify", "--allow-empty", "-m", "flash-new", env=_SNAPSHOT_ENV)
 
 
-def _run_copier(root: Path, answers_file: str, target: str, data: dict) -> None:
-    import copier
+def _run_copier(root: Path, answers_file: str, target: str, data: dict, *, commit: str) -> None:
+    """Run ``copier update`` on ``answers_file`` from ``commit`` to ``target``, every version taken from this
+    flash-new's own bundle.
+
+    The project's copy of the history could have been changed by anyone with a pull request, so copier never
+    reads it here (:func:`scaffold.copier_internals.update_from`). Copier then records the packaged bundle's
+    path as ``_src_path``; :func:`_update_one` puts the project's spelling back.
+    """
     from copier.errors import InvalidConfigFileError, UserMessageError
 
-    from scaffold.copier_internals import compile_once, temporary_folder
+    from scaffold.copier_internals import compile_once, temporary_folder, update_from
 
     # copier prints some errors itself before raising them, even when quiet: the message below says it in one line
     with warnings.catch_warnings(), compile_once(), temporary_folder(), contextlib.redirect_stderr(io.StringIO()):
         warnings.simplefilter("ignore")  # copier warns of its missing settings file
         try:
-            copier.run_update(
-                str(root),
-                data=data,
-                answers_file=answers_file,
-                vcs_ref=target,
-                conflict="inline",
-                defaults=True,
-                overwrite=True,
-                quiet=True,
-                unsafe=True,
-            )
+            update_from(str(template.PACKAGED_BUNDLE), commit, root, answers_file, target, data)
         except (UserMessageError, ValueError) as error:
             if isinstance(error, InvalidConfigFileError):
                 message = f"the template's copier.yml at {target} is not valid"
@@ -381,6 +382,14 @@ def _run_copier(root: Path, answers_file: str, target: str, data: dict) -> None:
             ) from error
 
 
+def _plan_source(root: Path, task_name: str, plan: Plan) -> None:
+    """Plan the answers file to name the project's copy of the template, and that copy to be this flash-new's."""
+    path = state.answers_path(task_name)
+    answers = plan.current(path)
+    plan.add(path, state.with_template_source(answers, template.SRC_PATH, path), generated=False)
+    plan.add(template.SRC_PATH, template.project_bundle(root), generated=False)
+
+
 def _update_one(root: Path, task: Task, target: str, data: dict) -> Updated:
     from scaffold.render import render
 
@@ -390,7 +399,7 @@ def _update_one(root: Path, task: Task, target: str, data: dict) -> Updated:
         return _refresh(host, task)
     answers_file = state.answers_path(task.name)
     edited = [path for path in edited_files(host, task) if host.path(path).is_file()]
-    _run_copier(root, answers_file, target, data)
+    _run_copier(root, answers_file, target, data, commit=task.version)
     answers = state.load_answers(root, task.name)
     version = str(answers.get("_commit", target))
     changed = changed_paths(root)
@@ -403,6 +412,7 @@ def _update_one(root: Path, task: Task, target: str, data: dict) -> Updated:
     generated = {path: text for path, text in rendered.files.items() if path != answers_file}
     record = new_record(version, generated, rendered.context, records)
     plan.add(state.record_path(task.name), record.to_bytes(), generated=False)
+    _plan_source(root, task.name, plan)
     plan.apply()
     return Updated(
         name=task.name,
@@ -416,12 +426,14 @@ def _update_one(root: Path, task: Task, target: str, data: dict) -> Updated:
 
 
 def _refresh(host: Host, task: Task) -> Updated:
-    """A task already at the target version: only its missing registrations are added again."""
+    """A task already at the target version: only its missing registrations are added again (and its template
+    source is the project's copy of this flash-new's bundle)."""
     plan = Plan(host.root)
     records, reregistered = _reregister(host, task, task.record.context, plan)
     if reregistered:
         record = replace(task.record, registrations=records)
         plan.add(state.record_path(task.name), record.to_bytes(), generated=False)
+    _plan_source(host.root, task.name, plan)
     plan.apply()
     changed = changed_paths(host.root)
     return Updated(task.name, task.version, task.version, changed, reregistered=reregistered)

@@ -25,6 +25,7 @@ from jinja2 import meta
 
 from scaffold import copier_internals
 from scaffold.names import EXTRAS, INPUTS, KINDS, STEPS, TaskOptions
+from scaffold.template import SRC_PATH
 
 _MISSING = object()
 
@@ -148,7 +149,7 @@ class FastRenderer:
     def __init__(self, src_path: str | None = None, vcs_ref: str | None = None) -> None:
         from scaffold import template
 
-        self._src = src_path or template.ensure_installed()
+        self._src = src_path or str(template.PACKAGED_BUNDLE)
         self._ref = vcs_ref or template.latest_version()
         self._scratch = tempfile.TemporaryDirectory(prefix="flash-new-fast-")
         self._worker = copier_internals.open_template(self._src, self._ref, Path(self._scratch.name) / "unused")
@@ -311,7 +312,8 @@ class FastRenderer:
                 context[name] = self._parse(details, answers[name])
             elif "default" in details:
                 context[name] = self._parse(details, self._render_value(details["default"], context))
-        recorded = {"_commit": self.template.commit, "_src_path": self.template.url}
+        # flash-new renders from its own bundle and records the project's copy of it (scaffold.render)
+        recorded = {"_commit": self.template.commit, "_src_path": SRC_PATH}
         recorded.update((k, context[k]) for k in self.questions if k in context and k not in hidden)
         return context, recorded
 
