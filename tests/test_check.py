@@ -14,17 +14,18 @@ from scaffold.names import TaskOptions
 from scaffold.state import JOURNAL
 from scaffold.tasks import create_task
 from tests.conftest import REPO, flash_new, tree_snapshot
-from tests.template_versions import install, next_version, own_home, vnext_bundle
+from tests.template_versions import next_version, own_home, vnext_bundle, vnext_release
 
-__all__ = ["own_home", "vnext_bundle"]  # fixtures
+__all__ = ["own_home", "vnext_bundle", "vnext_release"]  # fixtures
 pytestmark = pytest.mark.filterwarnings("ignore:Settings file not found")
 
 ALPHA = "src/team_tasks/alpha/classification"
 BETA = "src/team_tasks/beta/classification"
 
 
-def problems(root: Path, *flags: str) -> dict[str, list[str]]:
-    result = flash_new("check", "--json", "--dest", str(root), *flags)
+def problems(root: Path, *flags: str, release=None) -> dict[str, list[str]]:
+    """The problems ``flash-new check`` (of ``release``, default this one) reports, by task ("": the repository)."""
+    result = (release.run if release else flash_new)("check", "--json", "--dest", str(root), *flags)
     report = json.loads(result.stdout)
     assert result.returncode == (0 if report["ok"] else 1), result.stderr
     return {task["name"]: task["problems"] for task in report["tasks"]} | {"": report["problems"]}
@@ -139,25 +140,29 @@ def test_every_problem_is_reported_with_its_task(package_host):
     assert result.stderr == "flash-new: error: alpha, beta need attention: see the table above\n"
 
 
-def test_versions_behind_and_unknown(package_host, own_home, vnext_bundle):
+def test_versions_behind_and_unknown(package_host, vnext_release):
     create_task(package_host, TaskOptions("alpha"))
     old = template.latest_version()
     assert problems(package_host)["alpha"] == []
-    install(vnext_bundle)
+    # a newer flash-new runs the check
 
-    assert problems(package_host)["alpha"] == [f"at {old}, current is v{next_version()}: run `flash-new update alpha`"]
-    listed = json.loads(flash_new("list", "--json", "--dest", str(package_host)).stdout)
+    found = problems(package_host, release=vnext_release)
+    assert found["alpha"] == [f"at {old}, current is v{next_version()}: run `flash-new update alpha`"]
+    assert found[""] == [
+        f".flash-new/_template.bundle lacks v{next_version()}: run `flash-new update --all` (or restore it from git)"
+    ]
+    listed = json.loads(vnext_release.run("list", "--json", "--dest", str(package_host)).stdout)
     assert [(t["name"], t["version"], t["current"]) for t in listed["tasks"]] == [("alpha", old, False)]
 
     answers_file = package_host / ".flash-new/alpha.yml"
     answers = yaml.safe_load(answers_file.read_text())
     answers_file.write_text(yaml.safe_dump({**answers, "_commit": "v99.0.0"}))
-    assert problems(package_host)["alpha"] == [
+    assert problems(package_host, release=vnext_release)["alpha"] == [
         f"at v99.0.0, unknown to this flash-new (newest: v{next_version()}): upgrade flash-new",
         f"record is of {old}, answers of v99.0.0: run `flash-new update alpha`",
     ]
     answers_file.write_text(yaml.safe_dump({k: v for k, v in answers.items() if k != "_commit"}))
-    assert problems(package_host)["alpha"] == [
+    assert problems(package_host, release=vnext_release)["alpha"] == [
         ".flash-new/alpha.yml records no template source or version: the task cannot be updated"
     ]
 

@@ -8,11 +8,8 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
-import sysconfig
-import zipfile
 from pathlib import Path
 
 import copier
@@ -26,11 +23,18 @@ from scaffold.names import TaskOptions
 from scaffold.render import render
 from scaffold.tasks import create_task, digest, plan_remove
 from scaffold.update import IDENTITY, update_task
-from tests.conftest import REPO, flash_new, git, git_commit_all, run_pytest, tree_snapshot
-from tests.template_versions import ADDED_TEXT, build_version, install, next_version, own_home, vnext_bundle
+from tests.conftest import flash_new, git, git_commit_all, run_pytest, tree_snapshot
+from tests.template_versions import (
+    ADDED_TEXT,
+    build_version,
+    next_version,
+    own_home,
+    vnext_bundle,
+    vnext_release,
+)
 from tests.test_generate import assert_all_passed
 
-__all__ = ["own_home", "vnext_bundle"]  # fixtures
+__all__ = ["own_home", "vnext_bundle", "vnext_release"]  # fixtures
 pytestmark = pytest.mark.filterwarnings("ignore:Settings file not found")
 
 ANSWERS = {"{{ _copier_conf.answers_file }}.jinja": "{{ _copier_answers | to_nice_yaml }}"}
@@ -128,36 +132,55 @@ def record(root: Path, name: str = "alpha") -> dict:
     return json.loads((root / f".flash-new/{name}.json").read_text())
 
 
-def test_plain_copier_updates_a_task_on_another_machine(repo, vnext_bundle, tmp_path, monkeypatch):
-    assert answers(repo)["_src_path"] == "~/.local/share/flash-new/task.bundle"
+# No network: git may use local files only, and any HTTP goes to a closed port.
+OFFLINE = {"GIT_ALLOW_PROTOCOL": "file", "HTTP_PROXY": "http://127.0.0.1:9", "HTTPS_PROXY": "http://127.0.0.1:9"}
+
+
+def test_plain_copier_updates_a_task_on_a_fresh_machine_offline(repo, vnext_release, tmp_path):
+    assert answers(repo)["_src_path"] == ".flash-new/_template.bundle"
     assert answers(repo)["_commit"] == f"v{__version__}"
     edit(repo, MODEL, None, HAND_EDIT)
-    other_home = tmp_path / "other-machine"
-    monkeypatch.setenv("HOME", str(other_home))
-    install(vnext_bundle)  # what a newer flash-new installs there
+    # a newer flash-new adds a task: the project's copy of the template now holds the newer version
+    assert vnext_release.run("task", "beta", "--dest", str(repo), "--defaults").returncode == 0
+    git_commit_all(repo, "add beta")
+    fresh_home = tmp_path / "fresh-machine"
+    fresh_home.mkdir()
+    env = {**os.environ, **OFFLINE, "HOME": str(fresh_home), "GIT_CONFIG_GLOBAL": str(fresh_home / "none")}
 
-    result = copier_cli(repo, "update", "--answers-file", ".flash-new/alpha.yml", "--defaults")
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / "copier"), "update", "--answers-file", ".flash-new/alpha.yml"]
+        + ["--defaults", "--trust"],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        env=env,
+        stdin=subprocess.DEVNULL,
+    )
 
     assert result.returncode == 0, result.stderr
+    assert list(fresh_home.iterdir()) == []
     assert answers(repo)["_commit"] == f"v{next_version()}"
+    assert answers(repo)["_src_path"] == ".flash-new/_template.bundle"
     text = (repo / MODEL).read_text()
     assert ADDED_TEXT in text and text.endswith(HAND_EDIT)
-    # copier leaves flash-new's record behind; check says so, and flash-new update refreshes it
-    stale = flash_new("check", "--dest", str(repo))
-    assert stale.returncode == 1 and "run `flash-new update alpha`" in stale.stdout
+    # copier leaves flash-new's record behind; check says so, and `flash-new update` (the step the README
+    # names) refreshes it
+    stale = vnext_release.run("check", "--dest", str(repo))
+    assert stale.returncode == 1
+    assert f"record is of v{__version__}, answers of v{next_version()}: run `flash-new update alpha`" in stale.stdout
     git_commit_all(repo, "copier update")
-    assert flash_new("update", "alpha", "--dest", str(repo)).returncode == 0
+    assert vnext_release.run("update", "alpha", "--dest", str(repo)).returncode == 0
     assert record(repo)["template_version"] == f"v{next_version()}"
-    assert flash_new("check", "--dest", str(repo)).returncode == 0
+    assert vnext_release.run("check", "--dest", str(repo)).returncode == 0
 
 
 @pytest.mark.train
-def test_update_keeps_the_edit_brings_the_change_and_stays_green(repo, vnext_bundle):
+def test_update_keeps_the_edit_brings_the_change_and_stays_green(repo, vnext_release, monkeypatch):
     edit(repo, MODEL, None, HAND_EDIT)
-    install(vnext_bundle)
-    assert flash_new("check", "--dest", str(repo)).returncode == 1
+    vnext_release.use(monkeypatch)
+    assert vnext_release.run("check", "--dest", str(repo)).returncode == 1
 
-    result = flash_new("update", "alpha", "--dest", str(repo))
+    result = vnext_release.run("update", "alpha", "--dest", str(repo))
 
     assert result.returncode == 0, result.stderr
     assert f"alpha: v{__version__} -> v{next_version()}" in result.stdout
@@ -166,15 +189,16 @@ def test_update_keeps_the_edit_brings_the_change_and_stays_green(repo, vnext_bun
     pure = render({k: v for k, v in answers(repo).items() if not k.startswith("_")}, vcs_ref=f"v{next_version()}")
     assert record(repo)["template_version"] == f"v{next_version()}"
     assert record(repo)["files"] == {p: digest(d) for p, d in pure.files.items() if not p.startswith(".flash-new/")}
-    assert flash_new("check", "--dest", str(repo)).returncode == 0
+    assert (repo / ".flash-new/_template.bundle").read_bytes() == vnext_release.bundle.read_bytes()
+    assert vnext_release.run("check", "--dest", str(repo)).returncode == 0
     assert_all_passed(run_pytest(repo, "tests/alpha/classification"), at_least=18)
 
 
-def test_an_edit_colliding_with_the_change_is_a_conflict_and_nothing_is_lost(repo, vnext_bundle):
+def test_an_edit_colliding_with_the_change_is_a_conflict_and_nothing_is_lost(repo, vnext_release, monkeypatch):
     edit(repo, MODEL, 'head."""', 'head, tuned by hand."""')
-    install(vnext_bundle)
+    vnext_release.use(monkeypatch)
 
-    result = flash_new("update", "alpha", "--dest", str(repo))
+    result = vnext_release.run("update", "alpha", "--dest", str(repo))
 
     assert result.returncode == 1
     assert result.stderr.count("\n") == 1
@@ -183,27 +207,27 @@ def test_an_edit_colliding_with_the_change_is_a_conflict_and_nothing_is_lost(rep
     assert "<<<<<<< before updating" in text and ">>>>>>> after updating" in text
     assert "head, tuned by hand." in text and ADDED_TEXT in text
     assert git(repo, "ls-files", "-u", MODEL)
-    check = flash_new("check", "--dest", str(repo))
+    check = vnext_release.run("check", "--dest", str(repo))
     assert check.returncode == 1 and "conflict marker" in check.stdout
 
 
-def test_two_tasks_update_independently(repo, vnext_bundle):
+def test_two_tasks_update_independently(repo, vnext_release, monkeypatch):
     create_task(repo, TaskOptions("beta"))
     git_commit_all(repo, "add beta")
     edit(repo, "src/team_tasks/beta/classification/model.py", None, HAND_EDIT)
-    install(vnext_bundle)
+    vnext_release.use(monkeypatch)
     beta = {p: d for p, d in tree_snapshot(repo).items() if "beta" in p}
 
-    assert flash_new("update", "alpha", "--dest", str(repo)).returncode == 0
+    assert vnext_release.run("update", "alpha", "--dest", str(repo)).returncode == 0
 
     assert {p: d for p, d in tree_snapshot(repo).items() if "beta" in p} == beta
     assert answers(repo, "beta")["_commit"] == f"v{__version__}"
-    check = json.loads(flash_new("check", "--json", "--dest", str(repo)).stdout)
+    check = json.loads(vnext_release.run("check", "--json", "--dest", str(repo)).stdout)
     assert {t["name"]: t["ok"] for t in check["tasks"]} == {"alpha": True, "beta": False}
 
     git_commit_all(repo, "update alpha")
     head = git(repo, "rev-parse", "HEAD")
-    result = flash_new("update", "--all", "--dest", str(repo), "--json")
+    result = vnext_release.run("update", "--all", "--dest", str(repo), "--json")
 
     assert result.returncode == 0, result.stderr
     assert [t["new_version"] for t in json.loads(result.stdout)["tasks"]] == [f"v{next_version()}"] * 2
@@ -211,15 +235,15 @@ def test_two_tasks_update_independently(repo, vnext_bundle):
     assert git(repo, "status", "--porcelain", "--", "src/team_tasks/alpha") == ""
     beta_model = (repo / "src/team_tasks/beta/classification/model.py").read_text()
     assert ADDED_TEXT in beta_model and beta_model.endswith(HAND_EDIT)
-    assert flash_new("check", "--dest", str(repo)).returncode == 0
+    assert vnext_release.run("check", "--dest", str(repo)).returncode == 0
 
 
-def test_all_updates_every_task_and_reports_each_conflict(repo, vnext_bundle):
+def test_all_updates_every_task_and_reports_each_conflict(repo, vnext_release, monkeypatch):
     create_task(repo, TaskOptions("beta"))
     edit(repo, MODEL, 'head."""', 'head, tuned by hand."""')
-    install(vnext_bundle)
+    vnext_release.use(monkeypatch)
 
-    result = flash_new("update", "--all", "--dest", str(repo))
+    result = vnext_release.run("update", "--all", "--dest", str(repo))
 
     assert result.returncode == 1
     assert f"conflicts in {MODEL}:" in result.stderr
@@ -228,15 +252,15 @@ def test_all_updates_every_task_and_reports_each_conflict(repo, vnext_bundle):
 
 
 @pytest.mark.parametrize("change", ["untracked", "modified"])
-def test_a_dirty_tree_is_refused(repo, vnext_bundle, change):
-    install(vnext_bundle)
+def test_a_dirty_tree_is_refused(repo, vnext_release, monkeypatch, change):
+    vnext_release.use(monkeypatch)
     if change == "untracked":
         (repo / "notes.txt").write_text("draft\n")
     else:
         (repo / MODEL).write_text((repo / MODEL).read_text() + "# wip\n")
     before = tree_snapshot(repo)
 
-    result = flash_new("update", "alpha", "--dest", str(repo))
+    result = vnext_release.run("update", "alpha", "--dest", str(repo))
 
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1
@@ -245,17 +269,17 @@ def test_a_dirty_tree_is_refused(repo, vnext_bundle, change):
     assert tree_snapshot(repo) == before
 
 
-def test_update_refuses_what_it_cannot_do(repo, vnext_bundle):
-    install(vnext_bundle)
+def test_update_refuses_what_it_cannot_do(repo, vnext_release, monkeypatch):
+    vnext_release.use(monkeypatch)
     for key in IDENTITY:
         with pytest.raises(UsageError, match=f"cannot change {key}"):
             update_task(repo, "alpha", data={key: "renamed"})
     for args in (["alpha", "--to", "9.9.9"], ["nosuch"], [], ["alpha", "--all"]):
-        result = flash_new("update", *args, "--dest", str(repo))
+        result = vnext_release.run("update", *args, "--dest", str(repo))
         assert result.returncode == 2 and result.stderr.startswith("flash-new: error: "), (args, result.stderr)
     (repo / ".flash-new/alpha.yml").unlink()
     git_commit_all(repo, "lose the answers")
-    assert "no .flash-new/alpha.yml" in flash_new("update", "alpha", "--dest", str(repo)).stderr
+    assert "no .flash-new/alpha.yml" in vnext_release.run("update", "alpha", "--dest", str(repo)).stderr
     assert git(repo, "status", "--porcelain") == ""
 
 
@@ -269,13 +293,13 @@ def test_a_project_outside_git_is_refused(package_host, own_home):
     )
 
 
-def test_update_to_a_named_version_and_registrations_come_back_once(repo, vnext_bundle):
+def test_update_to_a_named_version_and_registrations_come_back_once(repo, vnext_release, monkeypatch):
     init = repo / "src/team_tasks/alpha/__init__.py"
     init.write_text("")
     changelog = repo / "CHANGELOG.md"
     changelog.write_text(changelog.read_text().replace("## [Unreleased]", "## [Unreleased]\n\n## [0.2.0]"))
     git_commit_all(repo, "drop the import; release 0.2.0")
-    install(vnext_bundle)
+    vnext_release.use(monkeypatch)
 
     updated = update_task(repo, "alpha", to=next_version())
 
@@ -283,75 +307,23 @@ def test_update_to_a_named_version_and_registrations_come_back_once(repo, vnext_
     assert updated.reregistered == ["src/team_tasks/alpha/__init__.py"]
     assert "from team_tasks.alpha.classification import AlphaClassifier, AlphaData" in init.read_text()
     assert changelog.read_text().count("AlphaClassifier") == 1
-    assert flash_new("check", "--dest", str(repo)).returncode == 0
+    assert vnext_release.run("check", "--dest", str(repo)).returncode == 0
     # a task at the newest version: updating it only puts back what went missing
     git_commit_all(repo, "update")
     init.write_text("")
     git_commit_all(repo, "drop the import again")
-    result = flash_new("update", "alpha", "--dest", str(repo))
+    result = vnext_release.run("update", "alpha", "--dest", str(repo))
     assert result.returncode == 0 and f"alpha: already at v{next_version()}" in result.stdout
     assert "AlphaClassifier" in init.read_text() and changelog.read_text().count("AlphaClassifier") == 1
     assert git(repo, "status", "--porcelain") == " M src/team_tasks/alpha/__init__.py\n"
-    assert flash_new("check", "--dest", str(repo)).returncode == 0
+    assert vnext_release.run("check", "--dest", str(repo)).returncode == 0
 
 
-def test_remove_after_update_tells_edits_from_template_changes(repo, vnext_bundle):
+def test_remove_after_update_tells_edits_from_template_changes(repo, vnext_release, monkeypatch):
     edit(repo, DATA, None, HAND_EDIT)
-    install(vnext_bundle)
+    vnext_release.use(monkeypatch)
     update_task(repo, "alpha")
 
     with pytest.raises(ConflictError) as error:
         plan_remove(repo, "alpha")
     assert DATA in str(error.value) and MODEL not in str(error.value)
-
-
-# ---- an installed flash-new -------------------------------------------------------------------------------
-
-
-def test_a_pip_installed_flash_new_generates_a_task_that_later_updates(package_host, own_home, vnext_bundle, tmp_path):
-    source = tmp_path / "source"
-    for package in ("scaffold", "maintainer"):
-        shutil.copytree(REPO / package, source / package, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
-    for name in ("pyproject.toml", "README.md"):
-        shutil.copyfile(REPO / name, source / name)
-    wheels = tmp_path / "wheels"
-    pip = [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation", "-w", str(wheels)]
-    subprocess.run([*pip, str(source)], check=True, capture_output=True)
-    (wheel,) = wheels.glob("flash_new-*.whl")
-    names = zipfile.ZipFile(wheel).namelist()
-    assert {"scaffold/data/task.bundle", "scaffold/registrations/base.py"} <= set(names)
-    assert not [name for name in names if name.startswith("maintainer/")], "maintainer tools stay out of the wheel"
-
-    venv = tmp_path / "venv"
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-    python, flash_new_bin = venv / "bin/python", venv / "bin/flash-new"
-    subprocess.run([python, "-m", "pip", "install", "-q", "--no-deps", "--no-index", str(wheel)], check=True)
-    # flash-new's dependencies come from this interpreter's environment, its own code only from the wheel
-    site = Path(
-        subprocess.run(
-            [python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-    )
-    (site / "deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-
-    def run(*args):
-        return subprocess.run(args, cwd=tmp_path, capture_output=True, text=True, env=env, stdin=subprocess.DEVNULL)
-
-    assert run(python, "-c", "import scaffold; print(scaffold.__file__)").stdout.startswith(str(site))
-    git_commit_all(package_host, "project")
-    assert run(flash_new_bin, "task", "alpha", "--dest", str(package_host), "--defaults").returncode == 0
-    assert answers(package_host)["_src_path"] == "~/.local/share/flash-new/task.bundle"
-    git_commit_all(package_host, "add alpha")
-    edit(package_host, MODEL, None, HAND_EDIT)
-    install(vnext_bundle)
-
-    result = run(flash_new_bin, "update", "alpha", "--dest", str(package_host))
-
-    assert result.returncode == 0, result.stderr
-    text = (package_host / MODEL).read_text()
-    assert ADDED_TEXT in text and text.endswith(HAND_EDIT)
-    assert run(flash_new_bin, "check", "--dest", str(package_host)).returncode == 0
