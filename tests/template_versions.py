@@ -47,8 +47,8 @@ def build_version(repo: Path, files: dict[str, str], tag: str) -> Path:
 
 
 def next_version() -> str:
-    """The version after the newest packaged one (its last number plus one)."""
-    parts = template.latest_version().lstrip("v").split(".")
+    """The version after this flash-new's (its last number plus one)."""
+    parts = __version__.split(".")
     return ".".join([*parts[:-1], str(int(parts[-1]) + 1)])
 
 
