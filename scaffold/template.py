@@ -38,6 +38,14 @@ def version_key(tag: str) -> tuple[int, ...]:
     return tuple(int(part) for part in tag.lstrip("v").split("."))
 
 
+def _any_key(tag: str) -> tuple:
+    """Version tags in their order as numbers, anything else (a foreign bundle's tags) after them as text."""
+    try:
+        return (0, version_key(tag), "")
+    except ValueError:
+        return (1, (), tag)
+
+
 @lru_cache(maxsize=8)
 def _heads(bundle: str, mtime: float, size: int) -> dict[str, str] | None:
     result = subprocess.run(["git", "bundle", "list-heads", bundle], capture_output=True, text=True)
@@ -115,9 +123,9 @@ def project_bundle_problem(root: Path) -> str | None:
     theirs, ours = heads(existing), heads(PACKAGED_BUNDLE)
     if theirs is None:
         return f"{SRC_PATH} is not a git bundle: {fix}"
-    changed = sorted((tag for tag in ours.keys() & theirs.keys() if ours[tag] != theirs[tag]), key=str)
-    missing = sorted(ours.keys() - theirs.keys(), key=version_key)
-    extra = sorted(theirs.keys() - ours.keys(), key=str)
+    changed = sorted((tag for tag in ours.keys() & theirs.keys() if ours[tag] != theirs[tag]), key=_any_key)
+    missing = sorted(ours.keys() - theirs.keys(), key=_any_key)
+    extra = sorted(theirs.keys() - ours.keys(), key=_any_key)
     if changed:
         return f"{SRC_PATH} holds other commits for {', '.join(changed)} than this flash-new: {fix}"
     if missing:

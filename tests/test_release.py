@@ -78,7 +78,7 @@ def test_release_and_amend(tmp_path, edited_template):
     )
 
     # An older version, or one this checkout does not develop, is never released again.
-    older = sorted(old, key=template._version_key)[0].lstrip("v")
+    older = sorted(old, key=template.version_key)[0].lstrip("v")
     with pytest.raises(UsageError, match="is older than the bundle's newest version"):
         release.release(older, bundle, release.TEMPLATE_DIR, amend=True)
     assert release.release("99.0.0", bundle) == "released v99.0.0"
