@@ -372,21 +372,28 @@ def run(work: Path, runs: int, suite_runs: int) -> dict:
         )[f"flash-new check ({count})"]
 
     print("update")
-    update_home, update_env = make_home(work / "update")
+    _, update_env = make_home(work / "update")
     newer, target = next_bundle(work / "vnext")
-    installed = update_home / ".local" / "share" / "flash-new" / "task.bundle"
-    installed.parent.mkdir(parents=True)
-    shutil.copyfile(newer, installed)
+    # the next flash-new release: this package shipping the newer bundle, run from PYTHONPATH
+    release = work / "next-release"
+    shutil.copytree(REPO / "scaffold", release / "scaffold", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copyfile(newer, release / "scaffold" / "data" / "task.bundle")
     base = make_project(work / "to-update")
     subprocess.run(
         [FLASH_NEW, "task", "myclf", "--dest", str(base), "--defaults"], env=update_env, check=True, capture_output=True
     )
+    # the project's copy of the template history as the newer release writes it: what plain copier reads
+    shutil.copyfile(newer, base / ".flash-new" / "_template.bundle")
     commit_all(base, update_env)
     fresh = Fresh(base, scratch)
     report["update_target"] = target
     report["update"] = measure(
         {
-            "flash-new update": Command([FLASH_NEW, "update", "myclf", "--dest", "."], setup=fresh),
+            "flash-new update": Command(
+                [str(BIN / "python"), "-m", "scaffold", "update", "myclf", "--dest", "."],
+                setup=fresh,
+                env={"PYTHONPATH": str(release)},
+            ),
             "copier update": Command(
                 [
                     COPIER,

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REPO, flash_new, git, git_commit_all, make_package, tree_snapshot
-from tests.template_versions import install, own_home, vnext_bundle  # noqa: F401  (fixtures)
+from tests.template_versions import own_home, vnext_bundle, vnext_release  # noqa: F401  (fixtures)
 
 
 def assert_refused(result, before: dict, root: Path, *expected: str, code: int = 2) -> str:
@@ -246,9 +246,8 @@ def test_remove_refuses_uncommitted_edits_of_the_task_itself(committed_task):
 
 
 @pytest.mark.parametrize("change", ["modified", "untracked", "staged"])
-def test_update_refuses_a_tree_with_uncommitted_changes(own_home, committed_task, vnext_bundle, change):  # noqa: F811
-    root = committed_task
-    install(vnext_bundle)  # into this test's own home: a newer version to update to
+def test_update_refuses_a_tree_with_uncommitted_changes(committed_task, vnext_release, change):  # noqa: F811
+    root = committed_task  # the next release has a newer version to update to
     if change == "untracked":
         (root / "scratch.py").write_text("x = 1\n")
     else:
@@ -256,6 +255,6 @@ def test_update_refuses_a_tree_with_uncommitted_changes(own_home, committed_task
         if change == "staged":
             git(root, "add", "CHANGELOG.md")
     before, index = tree_snapshot(root), git(root, "status", "--porcelain")
-    result = flash_new("update", "ok", "--dest", str(root))
+    result = vnext_release.run("update", "ok", "--dest", str(root))
     assert_refused(result, before, root, "uncommitted changes", "commit or stash them")
     assert git(root, "status", "--porcelain") == index
