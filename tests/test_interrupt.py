@@ -28,7 +28,7 @@ import pytest
 from scaffold.plan import WRITE_DELAY_ENV
 from scaffold.state import JOURNAL
 from tests.conftest import REPO, git, git_commit_all, make_package, tree_snapshot
-from tests.template_versions import next_bundle
+from tests.template_versions import make_release, next_bundle, next_version
 
 TRIALS = int(os.environ.get("FLASH_NEW_INTERRUPT_TRIALS", "50"))
 SEED = int(os.environ.get("FLASH_NEW_INTERRUPT_SEED", "20260601"))
@@ -48,10 +48,11 @@ class Scenario:
     after: dict[str, bytes]
     seconds: float
     writes_in_place: bool = False  # copier writes update's files itself, not through flash-new's journal
+    path: Path = REPO  # the flash-new release that runs (the folder holding its package)
 
 
-def _env(home: Path, **extra: str) -> dict:
-    env = {**os.environ, "HOME": str(home), "PYTHONPATH": str(REPO), "NO_COLOR": "1"}
+def _env(home: Path, path: Path = REPO, **extra: str) -> dict:
+    env = {**os.environ, "HOME": str(home), "PYTHONPATH": str(path), "NO_COLOR": "1"}
     env.update(extra)
     return env
 
@@ -62,17 +63,19 @@ def _copy(source: Path, target: Path) -> Path:
 
 
 def _command(args: list[str], root: Path) -> list[str]:
-    return [sys.executable, "-m", "scaffold", *args, "--dest", str(root)]
+    # -P: the working directory does not go first on sys.path, so PYTHONPATH picks the release
+    return [sys.executable, "-P", "-m", "scaffold", *args, "--dest", str(root)]
 
 
 def _reference(name: str, args: list[str], start: Path, home: Path, scratch: Path, **kw) -> Scenario:
     """Run the command once to the end: what a complete run leaves, and how long it takes."""
     root = _copy(start, scratch / f"{name}-reference")
     began = time.perf_counter()
-    result = subprocess.run(_command(args, root), env=_env(home), capture_output=True, text=True, timeout=300)
+    path = kw.get("path", REPO)
+    result = subprocess.run(_command(args, root), env=_env(home, path), capture_output=True, text=True, timeout=300)
     seconds = time.perf_counter() - began
     assert result.returncode == 0, result.stderr
-    check = subprocess.run(_command(["check"], root), env=_env(home), capture_output=True, text=True, timeout=300)
+    check = subprocess.run(_command(["check"], root), env=_env(home, path), capture_output=True, text=True, timeout=300)
     assert check.returncode == 0, check.stdout + check.stderr
     return Scenario(name, args, start, home, tree_snapshot(start), tree_snapshot(root), seconds, **kw)
 
@@ -101,13 +104,12 @@ def _scenarios(tmp_path_factory, home) -> dict[str, Scenario]:
     git_commit_all(with_task, "task myclf")
     found["remove"] = _reference("remove", ["remove", "myclf"], with_task, home, scratch)
 
-    # update: a home whose template bundle has a newer version than the task's
-    update_home = scratch / "update-home"
-    bundle_path = update_home / ".local" / "share" / "flash-new" / "task.bundle"
-    bundle_path.parent.mkdir(parents=True)
-    shutil.copyfile(next_bundle(tmp_path_factory.mktemp("vnext")), bundle_path)
-    shutil.copyfile(home / ".gitconfig", update_home / ".gitconfig")
-    found["update"] = _reference("update", ["update", "myclf"], with_task, update_home, scratch, writes_in_place=True)
+    # update: the next release, whose template bundle has a newer version than the task's
+    where = tmp_path_factory.mktemp("vnext")
+    release = make_release(where / "release", next_bundle(where), next_version())
+    found["update"] = _reference(
+        "update", ["update", "myclf"], with_task, home, scratch, writes_in_place=True, path=release.path
+    )
     assert found["update"].after != found["update"].before
     return found
 
@@ -140,7 +142,7 @@ def run_trial(scenario: Scenario, trial: int, scratch: Path) -> Outcome:
     sig = rng.choice([signal.SIGINT, signal.SIGTERM])
     mode = "mid-write" if trial % 2 else "any moment"
     root = _copy(scenario.start, scratch / f"{scenario.name}-{trial}")
-    env = _env(scenario.home, **({WRITE_DELAY_ENV: str(WRITE_DELAY)} if mode == "mid-write" else {}))
+    env = _env(scenario.home, scenario.path, **({WRITE_DELAY_ENV: str(WRITE_DELAY)} if mode == "mid-write" else {}))
     process = subprocess.Popen(
         _command(scenario.args, root),
         env=env,
@@ -219,7 +221,7 @@ def test_an_interrupted_run_leaves_the_tree_unchanged_or_complete(scenarios, com
 def _kill_mid_write(scenario: Scenario, root: Path, writes: int = 3) -> None:
     process = subprocess.Popen(
         _command(scenario.args, root),
-        env=_env(scenario.home, **{WRITE_DELAY_ENV: "0.2"}),
+        env=_env(scenario.home, scenario.path, **{WRITE_DELAY_ENV: "0.2"}),
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -242,24 +244,25 @@ def test_after_sigkill_the_next_run_says_how_to_roll_back_and_rollback_restores(
     assert (root / JOURNAL).is_file()
     assert half not in (scenario.before, scenario.after), "the kill did not land between two writes"
 
+    env = _env(scenario.home, scenario.path)
     for args in (["task", "other", "--defaults"], ["remove", "myclf"], ["update", "--all"]):
-        result = subprocess.run(_command(args, root), env=_env(scenario.home), capture_output=True, text=True)
+        result = subprocess.run(_command(args, root), env=env, capture_output=True, text=True)
         assert result.returncode == 2, (args, result.stdout, result.stderr)
         lines = result.stderr.strip().splitlines()
         assert len(lines) == 1 and lines[0].startswith("flash-new: error: "), result.stderr
         assert "interrupted" in lines[0] and "run `flash-new rollback`" in lines[0], lines[0]
         assert tree_snapshot(root) == half
 
-    check = subprocess.run(_command(["check"], root), env=_env(scenario.home), capture_output=True, text=True)
+    check = subprocess.run(_command(["check"], root), env=env, capture_output=True, text=True)
     assert check.returncode != 0 and "flash-new rollback" in check.stdout + check.stderr
 
-    result = subprocess.run(_command(["rollback"], root), env=_env(scenario.home), capture_output=True, text=True)
+    result = subprocess.run(_command(["rollback"], root), env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("restored ")
     assert tree_snapshot(root) == scenario.before
     assert git(root, "status", "--porcelain") == ""
 
-    again = subprocess.run(_command(["rollback"], root), env=_env(scenario.home), capture_output=True, text=True)
+    again = subprocess.run(_command(["rollback"], root), env=env, capture_output=True, text=True)
     assert again.returncode == 0 and again.stdout.strip() == "nothing to roll back"
 
 
