@@ -191,14 +191,14 @@ def reanswer(task: Task, data: dict, add_extras: Sequence[str] = ()) -> dict:
     return {key: getattr(options, key) for key in data if key in REANSWERABLE or key in IDENTITY}
 
 
-def _check_render(task: Task, data: dict, target: str) -> None:
+def _check_render(task: Task, data: dict, target: str, write_cache: bool = True) -> None:
     """Refuse answers whose code would not fit (names too wide, clashing): render them before copier writes."""
     from scaffold.render import render
 
     answers = {key: value for key, value in task.answers.items() if not key.startswith("_")}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        rendered = render({**answers, **data}, vcs_ref=target)
+        rendered = render({**answers, **data}, vcs_ref=target, write_cache=write_cache)
     check_generated(rendered.files, rendered.context)
 
 
@@ -233,7 +233,7 @@ def update_tasks(
         _check_updatable(task, target, versions)
     answers = reanswer(tasks[0], data or {}, add_extras) if data or add_extras else {}
     if answers:
-        _check_render(tasks[0], answers, target)
+        _check_render(tasks[0], answers, target, write_cache=not dry_run)
     check_clean(root)
     if dry_run:
         with _scratch_clone(root) as copy:
@@ -248,7 +248,7 @@ def _update_all(root: Path, tasks: Sequence[Task], target: str, data: dict, prev
         for index, task in enumerate(tasks):
             if index:
                 snapshot()
-            result = _update_one(where, task, target, data)
+            result = _update_one(where, task, target, data, write_cache=not preview)
             if preview:
                 result.preview = _changes(where, result.changed, result.conflicts)
             results.append(result)
@@ -354,7 +354,9 @@ def _commit_all(tree: Path) -> None:
     git(tree, *_NO_HOOKS, "commit", "-q", "--no-verify", "--allow-empty", "-m", "flash-new", env=_SNAPSHOT_ENV)
 
 
-def _run_copier(root: Path, answers_file: str, target: str, data: dict, *, commit: str) -> None:
+def _run_copier(
+    root: Path, answers_file: str, target: str, data: dict, *, commit: str, write_cache: bool = True
+) -> None:
     """Run ``copier update`` on ``answers_file`` from ``commit`` to ``target``, every version taken from this
     flash-new's own bundle.
 
@@ -367,7 +369,12 @@ def _run_copier(root: Path, answers_file: str, target: str, data: dict, *, commi
     from scaffold.copier_internals import compile_once, temporary_folder, update_from
 
     # copier prints some errors itself before raising them, even when quiet: the message below says it in one line
-    with warnings.catch_warnings(), compile_once(), temporary_folder(), contextlib.redirect_stderr(io.StringIO()):
+    with (
+        warnings.catch_warnings(),
+        compile_once(write_cache=write_cache),
+        temporary_folder(),
+        contextlib.redirect_stderr(io.StringIO()),
+    ):
         warnings.simplefilter("ignore")  # copier warns of its missing settings file
         try:
             update_from(str(template.PACKAGED_BUNDLE), commit, root, answers_file, target, data)
@@ -390,7 +397,7 @@ def _plan_source(root: Path, task_name: str, plan: Plan) -> None:
     plan.add(template.SRC_PATH, template.project_bundle(root), generated=False)
 
 
-def _update_one(root: Path, task: Task, target: str, data: dict) -> Updated:
+def _update_one(root: Path, task: Task, target: str, data: dict, write_cache: bool = True) -> Updated:
     from scaffold.render import render
 
     host = detect(root, task.answers.get("package"))
@@ -399,14 +406,16 @@ def _update_one(root: Path, task: Task, target: str, data: dict) -> Updated:
         return _refresh(host, task)
     answers_file = state.answers_path(task.name)
     edited = [path for path in edited_files(host, task) if host.path(path).is_file()]
-    _run_copier(root, answers_file, target, data, commit=task.version)
+    _run_copier(root, answers_file, target, data, commit=task.version, write_cache=write_cache)
     answers = state.load_answers(root, task.name)
     version = str(answers.get("_commit", target))
     changed = changed_paths(root)
     conflicts = _conflicts(root, changed)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # copier warns of its missing settings file
-        rendered = render({k: v for k, v in answers.items() if not k.startswith("_")}, vcs_ref=version)
+        rendered = render(
+            {k: v for k, v in answers.items() if not k.startswith("_")}, vcs_ref=version, write_cache=write_cache
+        )
     plan = Plan(root)
     records, reregistered = _reregister(host, task, rendered.context, plan)
     generated = {path: text for path, text in rendered.files.items() if path != answers_file}

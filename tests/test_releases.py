@@ -82,7 +82,7 @@ def test_two_releases_on_one_machine_each_keep_their_own_verdict(installed, tmp_
     }
 
 
-def test_reading_and_dry_runs_write_nothing_in_the_tree_or_the_home(package_host, tmp_path):
+def test_reading_and_dry_runs_write_nothing_in_the_tree_or_the_home(package_host, vnext_release, tmp_path):
     create_task(package_host, TaskOptions("alpha"))
     git_commit_all(package_host, "alpha")
     home = tmp_path / "empty-home"
@@ -105,6 +105,12 @@ def test_reading_and_dry_runs_write_nothing_in_the_tree_or_the_home(package_host
         assert result.returncode == 0, (args, result.stderr)
         assert snapshot(package_host) == tree, args
         assert snapshot(home) == before_home, args
+    # a preview of an update to a newer release's version
+    preview = vnext_release.run("update", "alpha", "--dry-run", *dest, env=env)
+    assert preview.returncode == 0, preview.stderr
+    assert f"v{next_version()}" in preview.stdout
+    assert snapshot(package_host) == tree
+    assert snapshot(home) == before_home
     planned = json.loads(flash_new("task", "beta", "--defaults", "--dry-run", "--json", *dest, env=env).stdout)
     bundle = [change for change in planned["changes"] if change["path"] == ".flash-new/_template.bundle"]
     assert bundle == [{"path": ".flash-new/_template.bundle", "action": "identical", "diff": ""}]
