@@ -22,9 +22,9 @@ from scaffold.names import TaskOptions, check_generated
 from scaffold.tasks import create_task
 from tests.combos import FastRenderer, covering_set
 from tests.conftest import flash_new, git_commit_all, make_package
-from tests.template_versions import install, next_version, own_home, vnext_bundle
+from tests.template_versions import next_version, own_home, vnext_bundle, vnext_release
 
-__all__ = ["own_home", "vnext_bundle"]  # fixtures
+__all__ = ["own_home", "vnext_bundle", "vnext_release"]  # fixtures
 pytestmark = pytest.mark.filterwarnings("ignore:Settings file not found")
 
 STRICT = """[project]
@@ -122,7 +122,7 @@ def test_the_covering_set_is_clean_under_the_projects_settings(tmp_path, host):
 
 
 @pytest.mark.parametrize("host", HOSTS)
-def test_tasks_made_by_the_command_are_clean_and_update_without_conflict(tmp_path, own_home, vnext_bundle, host):
+def test_tasks_made_by_the_command_are_clean_and_update_without_conflict(tmp_path, own_home, vnext_release, host):
     settings, expected = HOSTS[host]
     root = team_project(tmp_path / "project", settings)
     git_commit_all(root, "project")
@@ -136,9 +136,8 @@ def test_tasks_made_by_the_command_are_clean_and_update_without_conflict(tmp_pat
     assert (answers["py_min"], answers["line_length"]) == (expected.py_min, expected.line_length)
     assert_clean(root)
     git_commit_all(root, "two tasks")
-    install(vnext_bundle)
 
-    updated = flash_new("update", "--all", "--dest", str(root))
+    updated = vnext_release.run("update", "--all", "--dest", str(root))
 
     assert updated.returncode == 0, updated.stdout + updated.stderr
     assert yaml.safe_load((root / ".flash-new/sensor_drift.yml").read_text())["_commit"] == f"v{next_version()}"
