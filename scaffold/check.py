@@ -207,7 +207,7 @@ def _orphans(root: Path) -> list[TaskStatus]:
     return orphans
 
 
-def check(dest: Path = Path("."), *, full: bool = True, strict: bool = False) -> Report:
+def check(dest: Path | None = None, *, full: bool = True, strict: bool = False) -> Report:
     """Report on every task of the repository at ``dest``; ``full=False`` reports versions only.
 
     ``strict`` counts every open to-do (``TODO(flash-new)`` marker) as a problem.
@@ -226,7 +226,7 @@ def check(dest: Path = Path("."), *, full: bool = True, strict: bool = False) ->
     return report
 
 
-def list_tasks(dest: Path = Path(".")) -> Report:
+def list_tasks(dest: Path | None = None) -> Report:
     """Every task of the repository with its template version and whether it is current."""
     return check(dest, full=False)
 

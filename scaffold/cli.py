@@ -36,7 +36,15 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 
-Dest = Annotated[Path, typer.Option("--dest", help="The repository to work in.", show_default=True)]
+Dest = Annotated[
+    Path | None,
+    typer.Option(
+        "--dest",
+        help="The repository to work in (default: the one the working directory lies in, found by walking up to "
+        "the nearest folder holding .flash-new/, else pyproject.toml, setup.py, setup.cfg or .git).",
+        show_default=False,
+    ),
+]
 Package = Annotated[str | None, typer.Option("--package", help="The package of a non-Flash project.")]
 DryRun = Annotated[bool, typer.Option("--dry-run", help="Print the plan; write nothing.")]
 AsJson = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
@@ -119,7 +127,7 @@ def task(
     description: Annotated[str | None, typer.Option(help="One line describing the task.")] = None,
     data_class: Annotated[str | None, typer.Option(help="The DataModule class name.")] = None,
     model_class: Annotated[str | None, typer.Option(help="The Task class name.")] = None,
-    dest: Dest = Path("."),
+    dest: Dest = None,
     package: Package = None,
     defaults: Annotated[bool, typer.Option("--defaults", help="Never ask; take defaults for the rest.")] = False,
     dry_run: DryRun = False,
@@ -162,6 +170,8 @@ def _next_steps(plan) -> None:
     env = "PYTHONPATH=src " if any(p.startswith("src/") for p in created) else ""
     console = _console()
     console.print("\nNext steps:", style="bold")
+    if Path.cwd().resolve() != plan.root:  # the paths are the repository's: run them from there
+        console.print(f"  cd {os.path.relpath(plan.root)}", markup=False)
     for folder in tests:
         console.print(f"  {env}python -m pytest {folder}", markup=False)
     for example in examples:
@@ -171,7 +181,7 @@ def _next_steps(plan) -> None:
 @app.command()
 def remove(
     name: Annotated[str, typer.Argument(help="The task to remove.")],
-    dest: Dest = Path("."),
+    dest: Dest = None,
     package: Package = None,
     dry_run: DryRun = False,
     as_json: AsJson = False,
@@ -191,7 +201,7 @@ def remove(
 
 
 @app.command()
-def rollback(dest: Dest = Path(".")) -> None:
+def rollback(dest: Dest = None) -> None:
     """Restore the tree after a flash-new run that was killed before it finished."""
     from scaffold.plan import rollback as undo
 
@@ -218,7 +228,7 @@ def update(
     task_type: Annotated[
         str | None, typer.Option(help="Cannot change: remove the task and generate it again.", hidden=True)
     ] = None,
-    dest: Dest = Path("."),
+    dest: Dest = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Show each change as a diff; write nothing.")] = False,
     as_json: AsJson = False,
 ) -> None:
@@ -275,7 +285,7 @@ Strict = Annotated[bool, typer.Option("--strict", help="Fail on open TODO(flash-
 
 
 @app.command()
-def check(dest: Dest = Path("."), as_json: AsJson = False, strict: Strict = False) -> None:
+def check(dest: Dest = None, as_json: AsJson = False, strict: Strict = False) -> None:
     """Exit 1 unless every task is current, complete and free of conflicts and placeholders; list open to-dos."""
     from scaffold import check as checking
     from scaffold.errors import CheckFailed
@@ -311,7 +321,7 @@ def _wide(console):
 
 
 @app.command(name="list")
-def list_(dest: Dest = Path("."), as_json: AsJson = False) -> None:
+def list_(dest: Dest = None, as_json: AsJson = False) -> None:
     """List the tasks, their template version and whether it is current."""
     from scaffold import check as checking
 

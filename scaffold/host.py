@@ -41,8 +41,43 @@ def _packages_under(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir() if (p / "__init__.py").is_file())
 
 
-def repository(dest: Path) -> Path:
-    """The absolute path of the repository ``--dest`` names; it must be a folder that exists."""
+# What marks the top of a project, when no folder above holds flash-new's state: Python packaging metadata or a git
+# work tree (``.git`` is a folder, or a file in a worktree or submodule). A Lightning Flash checkout has all of them.
+PROJECT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", ".git")
+
+
+def find_root(start: Path) -> Path:
+    """The repository that the folder ``start`` lies in, found as git finds its work tree: walking up.
+
+    The nearest folder at or above ``start`` that holds ``.flash-new/`` (the project whose tasks flash-new
+    keeps) is the root; the walk looks no further than the top of the git work tree ``start`` is in, as git
+    does. Without one, the root is the nearest folder that holds one of :data:`PROJECT_MARKERS`. A folder with
+    neither at or above it is no project: a :class:`UsageError`.
+    """
+    from scaffold.state import STATE_DIR
+
+    start = start.resolve()
+    nearest_project = None
+    for folder in (start, *start.parents):
+        if (folder / STATE_DIR).is_dir():
+            return folder
+        if nearest_project is None and any((folder / marker).exists() for marker in PROJECT_MARKERS):
+            nearest_project = folder
+        if (folder / ".git").exists():
+            break
+    if nearest_project is None:
+        raise UsageError(
+            f"{start} is in no project (no .flash-new/, {', '.join(PROJECT_MARKERS)} in it or above it): "
+            "run flash-new inside your repository or point --dest at it"
+        )
+    return nearest_project
+
+
+def repository(dest: Path | None) -> Path:
+    """The absolute path of the repository: the folder ``--dest`` names, which must exist, or (``None``) the one
+    the working directory lies in (:func:`find_root`)."""
+    if dest is None:
+        return find_root(Path.cwd())
     root = Path(dest)
     if not root.exists():
         raise UsageError(f"--dest {str(dest)!r} does not exist: create it or point --dest at your repository")
@@ -51,8 +86,9 @@ def repository(dest: Path) -> Path:
     return root.resolve()
 
 
-def detect(root: Path, package: str | None = None) -> Host:
-    """Find out what kind of repository ``root`` is and where its package lives."""
+def detect(root: Path | None, package: str | None = None) -> Host:
+    """Find out what kind of repository ``root`` (``None``: the one the working directory lies in) is and where its
+    package lives."""
     root = repository(root)
     flash_dir = _flash_package_dir(root)
     if flash_dir and package in (None, "flash"):

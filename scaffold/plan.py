@@ -253,7 +253,7 @@ def check_no_journal(root: Path) -> None:
         )
 
 
-def rollback(root: Path) -> list[str]:
+def rollback(root: Path | None = None) -> list[str]:
     """Restore every file the journal under ``root`` names, remove the folders it created, drop the journal."""
     root = repository(root)
     journal = state.load_journal(root)

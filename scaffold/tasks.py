@@ -94,7 +94,7 @@ def _check_new(host: Host, options: TaskOptions) -> None:
 
 
 def plan_task(
-    dest: Path,
+    dest: Path | None,
     options: TaskOptions,
     *,
     package: str | None = None,
@@ -104,7 +104,7 @@ def plan_task(
 ) -> tuple[Plan, dict]:
     """Plan the creation of a task: its generated files, its registrations and the project's copy of the
     template's history. Nothing is written (with ``dry_run``, not even the template cache)."""
-    host = detect(Path(dest), package)
+    host = detect(dest, package)
     check_no_journal(host.root)
     found = conventions.FLASH if host.is_flash else conventions.detect(host.root)
     options.py_min, options.line_length = found.py_min, found.line_length
@@ -144,7 +144,7 @@ def plan_task(
     return plan, rendered.context
 
 
-def create_task(dest: Path, options: TaskOptions, *, dry_run: bool = False, force: bool = False, **kwargs) -> Plan:
+def create_task(dest: Path | None, options: TaskOptions, *, dry_run: bool = False, force: bool = False, **kwargs) -> Plan:
     """Generate and register a task; with ``dry_run`` only plan it. Conflicts stop the run unless ``force``."""
     plan, _ = plan_task(dest, options, force=force, dry_run=dry_run, **kwargs)
     if not dry_run:
@@ -163,9 +163,9 @@ def edited_files(host: Host, task: Task) -> list[str]:
     return edited
 
 
-def plan_remove(dest: Path, name: str, *, force: bool = False, package: str | None = None) -> Plan:
+def plan_remove(dest: Path | None, name: str, *, force: bool = False, package: str | None = None) -> Plan:
     """Plan the removal of task ``name``: its files, its answers and record, and its registrations undone."""
-    host = detect(Path(dest), package)
+    host = detect(dest, package)
     check_no_journal(host.root)
     task = find_task(host.root, name)
     if task.record is None:
@@ -216,7 +216,7 @@ def kept_files(host: Host, task: Task) -> list[str]:
     return kept
 
 
-def remove_task(dest: Path, name: str, *, dry_run: bool = False, force: bool = False, **kwargs) -> Plan:
+def remove_task(dest: Path | None, name: str, *, dry_run: bool = False, force: bool = False, **kwargs) -> Plan:
     plan = plan_remove(dest, name, force=force, **kwargs)
     if not dry_run:
         plan.apply()

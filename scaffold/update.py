@@ -203,7 +203,7 @@ def _check_render(task: Task, data: dict, target: str, write_cache: bool = True)
 
 
 def update_tasks(
-    dest: Path,
+    dest: Path | None,
     names: Sequence[str] = (),
     *,
     all_tasks: bool = False,
@@ -255,7 +255,7 @@ def _update_all(root: Path, tasks: Sequence[Task], target: str, data: dict, prev
     return results
 
 
-def update_task(dest: Path, name: str, *, to: str | None = None, data: dict | None = None, **kwargs) -> Updated:
+def update_task(dest: Path | None, name: str, *, to: str | None = None, data: dict | None = None, **kwargs) -> Updated:
     return update_tasks(dest, [name], to=to, data=data, **kwargs)[0]
 
 
