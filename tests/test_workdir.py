@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -173,3 +176,36 @@ def test_no_marker_anywhere_is_a_usage_error(tmp_path):
     (tmp_path / "a" / "b").mkdir(parents=True)
     with pytest.raises(UsageError, match="is in no project"):
         find_root(tmp_path / "a" / "b")
+
+
+# ---- the example leaves the tree clean ----------------------------------------------------------------------------
+
+
+@pytest.mark.train
+def test_running_the_examples_leaves_the_tree_clean_and_update_works(project):
+    """The examples' logs, checkpoints and CSV files go to a temporary folder: a team project that ignores only
+    ``__pycache__/`` (as every Python project does) stays clean, and ``update`` (which refuses a dirty tree) runs."""
+    (project / ".gitignore").write_text("__pycache__/\n")
+    for args in (["sensor"], ["meter", "--inputs", "csv"]):
+        result = flash_new("task", *args, "--defaults", cwd=project)
+        assert result.returncode == 0, result.stderr
+    git_commit_all(project, "two tasks")
+    before = tree_snapshot(project)
+
+    for example in ("examples/sensor/sensor_classification.py", "examples/meter/meter_classification.py"):
+        run = subprocess.run(
+            [sys.executable, "-W", "ignore", example],
+            cwd=project,
+            capture_output=True,
+            text=True,
+            timeout=600,
+            env={**os.environ, "PYTHONPATH": str(project / "src")},
+        )
+        assert run.returncode == 0, run.stderr[-3000:]
+        assert "val_accuracy" in run.stdout
+
+    assert git(project, "status", "--porcelain", "--untracked-files=all") == ""
+    assert tree_snapshot(project) == before
+    updated = flash_new("update", "--all", cwd=project)
+    assert updated.returncode == 0, updated.stderr
+    assert "sensor: already at" in updated.stdout and "meter: already at" in updated.stdout

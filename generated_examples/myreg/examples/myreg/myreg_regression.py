@@ -1,10 +1,17 @@
 """Train the MyregRegressor, predict a few examples, save a checkpoint."""
 
+import os
+import tempfile
+
 import flash
 from sklearn import datasets
 from sklearn.utils import Bunch
 
 from flash.myreg.regression import MyregData, MyregRegressor
+
+# Everything the run writes (logs, checkpoints) goes to a temporary folder, deleted at the end, so that running the
+# example leaves the repository as it was: give a folder of your own to keep them.
+workdir = tempfile.TemporaryDirectory(prefix="myreg_regression-")
 
 # 1. Load the data and create the DataModule
 # TODO(flash-new): train on your task's own data: load it here and create the DataModule with the from_* that reads it.
@@ -23,7 +30,7 @@ model = MyregRegressor(
 
 # 3. Create the trainer and train the model: "auto" takes the CPU, GPUs or TPUs there are, and every device of
 # that kind (Lightning 1.9 reads an unset `devices` as "auto"; Flash's test mode rejects an explicit one)
-trainer = flash.Trainer(max_epochs=10, accelerator="auto", log_every_n_steps=10)
+trainer = flash.Trainer(max_epochs=10, accelerator="auto", log_every_n_steps=10, default_root_dir=workdir.name)
 trainer.fit(model, datamodule=datamodule)
 for name, value in trainer.validate(model, datamodule=datamodule)[0].items():
     print(f"{name}: {value:.3f}")
@@ -37,4 +44,5 @@ predictions = trainer.predict(model, datamodule=datamodule, output="values")
 print(predictions)
 
 # 5. Save the model
-trainer.save_checkpoint("myreg_regression_model.pt")
+trainer.save_checkpoint(os.path.join(workdir.name, "myreg_regression_model.pt"))
+workdir.cleanup()
