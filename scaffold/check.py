@@ -29,23 +29,18 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from scaffold import register, state, template
+from scaffold import merge, register, state, template
 from scaffold.host import Host, repository
-from scaffold.tasks import Task, load_tasks
+from scaffold.merge import conflict_lines
+from scaffold.tasks import Task, load_task
 
 TODO_MARKER = "TODO(flash-new)"
 _TODO = re.compile(re.escape(TODO_MARKER) + r":?[ \t]*(.*?)[ \t]*$", re.MULTILINE)
-_CONFLICT = re.compile(rb"^(?:<{7}|>{7})(?: |\r?$)", re.MULTILINE)
 _JINJA_STATEMENTS = "if|elif|else|endif|for|endfor|set|endset|include|import|macro|endmacro|raw|endraw|block|endblock"
 _PLACEHOLDERS = (
     ("unrendered Jinja", re.compile(r"\{\{-? +[^{}\n]+? +-?\}\}")),
     ("unrendered Jinja", re.compile(r"\{%-?\s*(?:" + _JINJA_STATEMENTS + r")\b[^\n]*?%\}")),
 )
-
-
-def conflict_lines(data: bytes) -> list[int]:
-    """The (1-based) lines of ``data`` that are conflict markers."""
-    return [data.count(b"\n", 0, match.start()) + 1 for match in _CONFLICT.finditer(data)]
 
 
 def placeholder_lines(text: str) -> list[tuple[int, str]]:
@@ -141,7 +136,7 @@ def _version_problems(task: Task, versions: tuple[str, ...]) -> list[str]:
     return problems
 
 
-def _file_problems(root: Path, task: Task) -> tuple[list[str], list[str]]:
+def _file_problems(root: Path, task: Task, unmerged: frozenset[str]) -> tuple[list[str], list[str]]:
     """What is wrong with the task's files, and their open to-dos."""
     paths = [*task.files, state.answers_path(task.name)]
     problems, todos = [], []
@@ -149,8 +144,11 @@ def _file_problems(root: Path, task: Task) -> tuple[list[str], list[str]]:
     for path in paths:
         full = root / path
         rejects.update(full.parent.glob("*.rej"))
+        if path in unmerged:
+            problems.append(merge.unresolved(path, None, unmerged))
         if not full.is_file():
-            problems.append(f"{path}: generated file is missing: restore it from git (git checkout -- {path})")
+            if path not in unmerged:
+                problems.append(f"{path}: generated file is missing: restore it from git (git checkout -- {path})")
             continue
         data = full.read_bytes()
         problems += [
@@ -172,7 +170,24 @@ def _file_problems(root: Path, task: Task) -> tuple[list[str], list[str]]:
     return problems, todos
 
 
-def _status(root: Path, task: Task, versions: tuple[str, ...], full: bool, strict: bool) -> TaskStatus:
+def _unresolved_files(root: Path, records: list, unmerged: frozenset[str]) -> dict[str, str]:
+    """The files of ``records`` that a merge left unresolved, each with its problem."""
+    found: dict[str, str] = {}
+    for record in records:
+        full = root / record.file
+        try:
+            data = full.read_bytes() if full.is_file() else None
+        except OSError:  # unreadable: register.missing says so
+            data = None
+        problem = merge.unresolved(record.file, data, unmerged)
+        if problem:
+            found[record.file] = problem
+    return found
+
+
+def _status(
+    root: Path, task: Task, versions: tuple[str, ...], full: bool, strict: bool, unmerged: frozenset[str]
+) -> TaskStatus:
     answers = task.answers
     module = ".".join(str(answers.get(key, "?")) for key in ("package", "data_type", "task_type"))
     status = TaskStatus(task.name, module, task.version, task.version == versions[-1])
@@ -182,23 +197,36 @@ def _status(root: Path, task: Task, versions: tuple[str, ...], full: bool, stric
     if task.record is None:
         status.problems.append(f"{state.record_path(task.name)} is missing: restore it from git")
     host = Host(root, "package", str(answers.get("package", "")), str(answers.get("package_dir", "")))
+    # a shared file a merge left unresolved is that problem: whether an edit is in it means nothing until resolved
+    unresolved = _unresolved_files(root, task.registrations, unmerged)
+    status.problems += list(dict.fromkeys(unresolved.values()))
     status.problems += [
         f"{problem}: run `flash-new update {task.name}` to register the task there again"
-        for problem in register.missing(host, task.registrations)
+        for problem in register.missing(host, [r for r in task.registrations if r.file not in unresolved])
     ]
-    problems, status.todos = _file_problems(root, task)
+    problems, status.todos = _file_problems(root, task, unmerged)
     status.problems += problems
     if strict:
         status.problems += [f"{todo} (open to-do)" for todo in status.todos]
     return status
 
 
-def _orphans(root: Path) -> list[TaskStatus]:
+def _unresolved_state(root: Path, name: str, unmerged: frozenset[str]) -> list[str]:
+    """The task's answers file and record, when a merge left them unresolved: they cannot be read."""
+    problems = []
+    for path in (state.answers_path(name), state.record_path(name)):
+        full = root / path
+        problem = merge.unresolved(path, full.read_bytes() if full.is_file() else None, unmerged)
+        if problem:
+            problems.append(problem)
+    return problems
+
+
+def _orphans(root: Path, answered: list[str], unmerged: frozenset[str]) -> list[TaskStatus]:
     """Records whose answers file is gone."""
     orphans = []
-    answered = set(state.answered_tasks(root))
     for name in state.recorded_tasks(root):
-        if name in answered:
+        if name in answered or _unresolved_state(root, name, unmerged):
             continue
         record = state.load_record(root, name)
         module = ".".join(str(record.context.get(key, "?")) for key in ("package", "data_type", "task_type"))
@@ -208,17 +236,27 @@ def _orphans(root: Path) -> list[TaskStatus]:
 
 
 def check(dest: Path | None = None, *, full: bool = True, strict: bool = False) -> Report:
-    """Report on every task of the repository at ``dest``; ``full=False`` reports versions only.
+    """Report on every task of the repository at ``dest`` (``None``: the one the working directory lies in);
+    ``full=False`` reports versions only.
 
-    ``strict`` counts every open to-do (``TODO(flash-new)`` marker) as a problem.
+    ``strict`` counts every open to-do (``TODO(flash-new)`` marker) as a problem. A task whose answers file or
+    record a merge left unresolved is reported as that, unread.
     """
     root = repository(dest)
     versions = template.available_versions()
-    tasks = load_tasks(root)
-    report = Report(root, versions[-1], [_status(root, task, versions, full, strict) for task in tasks])
+    unmerged = merge.unmerged_paths(root) if (root / state.STATE_DIR).is_dir() else frozenset()
+    answered = state.answered_tasks(root)
+    statuses = []
+    for name in sorted({*answered, *state.recorded_tasks(root)}):
+        conflicted = _unresolved_state(root, name, unmerged)
+        if conflicted:
+            statuses.append(TaskStatus(name, "?", "?", False, conflicted))
+        elif name in answered:
+            statuses.append(_status(root, load_task(root, name), versions, full, strict, unmerged))
+    report = Report(root, versions[-1], statuses)
     report.strict = strict
     if full:
-        report.tasks += _orphans(root)
+        report.tasks += _orphans(root, answered, unmerged)
         if state.has_journal(root):
             report.problems.append(f"an interrupted flash-new run left {state.JOURNAL}: run `flash-new rollback`")
         if tasks and (problem := template.project_bundle_problem(root)):

@@ -23,7 +23,8 @@ class _Commands(TyperGroup):
             return super().invoke(ctx)
         except FlashNewError as error:
             message = " ".join(str(error).splitlines())
-            print(f"flash-new: error: {message}", file=sys.stderr)
+            if message:  # an error without a message is a verdict the output already carries (``check --json``)
+                print(f"flash-new: error: {message}", file=sys.stderr)
             raise typer.Exit(error.exit_code) from None
 
 
@@ -292,6 +293,8 @@ def check(dest: Dest = None, as_json: AsJson = False, strict: Strict = False) ->
 
     report = checking.check(dest, strict=strict)
     _print_report(report, as_json, show=bool(report.tasks or report.problems), full=True)
+    if not report.ok and as_json:
+        raise CheckFailed("")  # the JSON says what failed ("ok", "problems"): nothing for people on stderr
     if not report.ok:
         failing = [t.name for t in report.tasks if not t.ok] or ["the repository"]
         verb = "needs" if len(failing) == 1 else "need"

@@ -38,9 +38,9 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from scaffold import register, registrations, state, template
-from scaffold.check import conflict_lines
 from scaffold.errors import ConflictError, UsageError
 from scaffold.host import Host, detect, repository
+from scaffold.merge import conflict_lines
 from scaffold.names import DEFAULT_TASK_TYPES, TaskOptions, check_generated
 from scaffold.plan import WRITES, Change, Plan, check_no_journal, signals_interrupt
 from scaffold.registrations import Registration
