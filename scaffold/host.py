@@ -12,13 +12,19 @@ from scaffold.errors import UsageError
 class Host:
     """Where a task's files go, relative to ``root``.
 
-    ``kind`` is ``"flash"`` for a Lightning Flash source checkout and ``"package"`` for any other project.
+    ``kind`` is ``"flash"`` for a Lightning Flash source checkout and ``"package"`` for any other project;
+    ``docs_dir`` is the folder of its Sphinx sources (see :func:`docs_dir`), empty when it has no docs.
     """
 
     root: Path
     kind: str
     package: str
     package_dir: str
+    docs_dir: str = "docs/source"
+
+    @property
+    def has_docs(self) -> bool:
+        return bool(self.docs_dir)
 
     @property
     def is_flash(self) -> bool:
@@ -33,6 +39,28 @@ def _flash_package_dir(root: Path) -> str | None:
         if (root / candidate / "core" / "model.py").is_file():
             return candidate
     return None
+
+
+# Where a project keeps its Sphinx sources: the folder of its conf.py.
+SPHINX_SOURCES = ("docs/source", "docs", "doc/source", "doc")
+
+
+def docs_dir(root: Path, is_flash: bool = False) -> str:
+    """The folder (relative to ``root``) a task's docs page goes under, in ``<docs_dir>/reference/``.
+
+    Lightning Flash's is ``docs/source``. Another project's is the folder of its Sphinx ``conf.py`` (the first of
+    :data:`SPHINX_SOURCES` that holds one); without one, a ``docs/`` folder is docs too (``docs/source`` when it
+    has that folder, as Flash's layout, else ``docs``). A project with neither has no docs: ``""``, and no page
+    is written, since nothing would build it or link to it.
+    """
+    if is_flash:
+        return "docs/source"
+    for folder in SPHINX_SOURCES:
+        if (root / folder / "conf.py").is_file():
+            return folder
+    if (root / "docs").is_dir():
+        return "docs/source" if (root / "docs" / "source").is_dir() else "docs"
+    return ""
 
 
 def _packages_under(folder: Path) -> list[str]:
@@ -92,20 +120,20 @@ def detect(root: Path | None, package: str | None = None) -> Host:
     root = repository(root)
     flash_dir = _flash_package_dir(root)
     if flash_dir and package in (None, "flash"):
-        return Host(root, "flash", "flash", flash_dir)
+        return Host(root, "flash", "flash", flash_dir, docs_dir(root, is_flash=True))
     if package is not None:
         if not package.isidentifier():
             raise UsageError(f"--package {package!r} is not a Python package name: give the name of the package folder")
         for candidate in (f"src/{package}", package):
             if (root / candidate / "__init__.py").is_file():
-                return Host(root, "package", package, candidate)
+                return Host(root, "package", package, candidate, docs_dir(root))
         raise UsageError(
             f"--package {package!r} has no {package}/__init__.py or src/{package}/__init__.py in {root}: "
             "create the package or fix the name"
         )
     found = _packages_under(root / "src")
     if len(found) == 1:
-        return Host(root, "package", found[0], f"src/{found[0]}")
+        return Host(root, "package", found[0], f"src/{found[0]}", docs_dir(root))
     if not found:
         raise UsageError(
             f"{root} is neither a Lightning Flash checkout nor a project with a package under src/: "

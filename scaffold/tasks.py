@@ -113,7 +113,7 @@ def plan_task(
         _check_new(host, options)
     # In a terminal the template asks every question the flags left open, each checked at its prompt.
     given = options.given_answers() if interactive else options.answers()
-    answers = {**given, "package": host.package, "package_dir": host.package_dir}
+    answers = {**given, "package": host.package, "package_dir": host.package_dir, "docs_dir": host.docs_dir}
     from scaffold.render import render
 
     rendered = render(answers, interactive=interactive, write_cache=not dry_run)
@@ -144,7 +144,9 @@ def plan_task(
     return plan, rendered.context
 
 
-def create_task(dest: Path | None, options: TaskOptions, *, dry_run: bool = False, force: bool = False, **kwargs) -> Plan:
+def create_task(
+    dest: Path | None, options: TaskOptions, *, dry_run: bool = False, force: bool = False, **kwargs
+) -> Plan:
     """Generate and register a task; with ``dry_run`` only plan it. Conflicts stop the run unless ``force``."""
     plan, _ = plan_task(dest, options, force=force, dry_run=dry_run, **kwargs)
     if not dry_run:

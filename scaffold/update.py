@@ -48,12 +48,17 @@ from scaffold.registrations.base import read, write
 from scaffold.tasks import Task, edited_files, find_task, load_tasks, new_record
 
 # Answers that place the task: changing them through an update would move its files under the old answers file.
-IDENTITY = ("task_name", "data_type", "task_type", "package", "package_dir")
+IDENTITY = ("task_name", "data_type", "task_type", "package", "package_dir", "docs_dir")
 _NO_HOOKS = ("-c", f"core.hooksPath={os.devnull}", "-c", "commit.gpgsign=false")
 # Answers an update may change: copier re-renders the task with them and merges the contributor's edits.
 REANSWERABLE = ("kind", "inputs", "extras", "steps", "description", "data_class", "model_class")
 TASK_ANSWERS = ("data_type", "task_type", *REANSWERABLE)
-_FLAGS = {"task_name": "the task name", "package": "--package", "package_dir": "the package folder"}
+_FLAGS = {
+    "task_name": "the task name",
+    "package": "--package",
+    "package_dir": "the package folder",
+    "docs_dir": "the docs folder",
+}
 _SNAPSHOT_ENV = {
     "GIT_AUTHOR_NAME": "flash-new",
     "GIT_AUTHOR_EMAIL": "flash-new@users.noreply.invalid",

@@ -111,7 +111,8 @@ def test_a_conflicted_answers_file_or_record_is_named_not_parsed(tmp_path):
             problems = report["tasks"][0]["problems"]
             assert problems == [
                 ".flash-new/sensor.yml has an unresolved merge conflict (conflict markers at line 1, "
-                f"{answered.count(chr(10)) + 3}): resolve the merge in it (keep what both sides added, delete the markers, git add the file), then run check again",
+                f"{answered.count(chr(10)) + 3}): resolve the merge in it (keep what both sides added, delete the "
+                "markers, git add the file), then run check again",
                 ".flash-new/sensor.json has an unresolved merge conflict (conflict markers at line 1, "
                 f"{2 * text.count(chr(10)) + 3}): resolve the merge in it (keep what both sides added, delete the "
                 "markers, git add the file), then run check again",

@@ -224,9 +224,24 @@ def rst_escape(text: str) -> str:
     return re.sub(r"([!-/:-@\[-`{-~•‣⁃])", r"\\\1", text)
 
 
+# What Markdown (CommonMark and GitHub's strikethrough) reads as markup inside a line: code spans and links; `*`,
+# `_` and `~` unless between spaces (or `_` inside a word); a backslash before punctuation; `<` opening a tag or
+# autolink; `&` opening an entity.
+_MD_MARKUP = re.compile(
+    r"""
+    [`\[]
+    | (?!(?<=[^\W_])_(?=[^\W_])) (?: (?<=\S)[*_~] | [*_~](?=\S) )
+    | \\(?=[!-/:-@\[-`{-~])
+    | <(?=[A-Za-z/!?])
+    | &(?=(?:\#[0-9]{1,7}|\#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});)
+    """,
+    re.X,
+)
+
+
 def md_escape(text: str) -> str:
-    """The CHANGELOG's escaping: a backslash before every ASCII punctuation character."""
-    return re.sub(r"([!-/:-@\[-`{-~])", r"\\\1", text)
+    """The CHANGELOG's escaping: a backslash before each character Markdown would read as markup, and no other."""
+    return _MD_MARKUP.sub(lambda match: "\\" + match.group(), text)
 
 
 # ---- checking what was generated ---------------------------------------------------------------------------------
@@ -292,7 +307,7 @@ def check_task(root: Path, before: dict[str, bytes], answers: dict) -> None:
     assert line in changelog.splitlines(keepends=True)
     from markdown_it import MarkdownIt
 
-    tokens = MarkdownIt("commonmark").parse(line)
+    tokens = MarkdownIt("commonmark").enable("strikethrough").parse(line)
     inline = [t for t in tokens if t.type == "inline"]
     assert [t.type for t in tokens] == [
         "bullet_list_open",

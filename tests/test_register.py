@@ -67,10 +67,9 @@ def test_every_shared_file_is_registered(checkout):
     added = changelog.split("### Added\n\n", 1)[1].split("\n-\n", 1)[0]
     assert added.splitlines() == [
         "- Added the `TemplateRegRegressor` task: Predict a real value for template examples from their numeric "
-        "features\\.",
-        "- Added the `SensorRegRegressor` task: Predict a real value for sensor examples from their numeric "
-        "features\\.",
-        "- Added the `SensorClfClassifier` task: Classify sensor examples from their numeric features\\.",
+        "features.",
+        "- Added the `SensorRegRegressor` task: Predict a real value for sensor examples from their numeric features.",
+        "- Added the `SensorClfClassifier` task: Classify sensor examples from their numeric features.",
     ]
 
     scripts = _read(checkout, "tests/examples/test_scripts.py")

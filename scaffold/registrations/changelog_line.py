@@ -19,13 +19,38 @@ CHANGELOG = "CHANGELOG.md"
 ADDED = "### Added\n"
 
 
-def md_escape(text: str) -> str:
-    """``text`` as Markdown that reads verbatim: a backslash before every ASCII punctuation character.
+# An entity or numeric character reference, which Markdown reads as the character it names (``&amp;`` as ``&``).
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 
-    CommonMark lets any of them be escaped; escaping all of them covers emphasis, code, links, HTML and
-    entities (``&amp;``) alike.
+
+def _markup(text: str, at: int) -> bool:
+    """Whether Markdown (CommonMark, and GitHub's strikethrough) may read the character ``text[at]`` as markup,
+    inside a line of text that does not start it."""
+    char = text[at]
+    before = text[at - 1] if at else " "
+    after = text[at + 1] if at + 1 < len(text) else " "
+    if char in "`[":  # code spans; links, images and footnotes
+        return True
+    if char in "*_~":  # emphasis and strikethrough, unless the character can neither open nor close them
+        if before.isspace() and after.isspace():
+            return False
+        return not (char == "_" and before.isalnum() and after.isalnum())  # snake_case stays as it is
+    if char == "\\":  # a backslash escapes the punctuation after it
+        return after in string.punctuation
+    if char == "<":  # raw HTML, autolinks
+        return after.isascii() and after.isalpha() or after in "/!?"
+    if char == "&":
+        return bool(_ENTITY.match(text, at))
+    return False
+
+
+def md_escape(text: str) -> str:
+    """``text`` as Markdown that reads verbatim, in a line it does not start: a backslash before each character
+    Markdown would read as markup there (emphasis, code, links, raw HTML, entities), and before no other.
+
+    So ``features.`` and ``snake_case`` stay as they are, and ``*bold*`` or ``<b>`` read as written.
     """
-    return "".join("\\" + c if c in string.punctuation else c for c in text)
+    return "".join("\\" + char if _markup(text, at) else char for at, char in enumerate(text))
 
 
 def changelog_text(context: dict) -> str:

@@ -56,12 +56,14 @@ class ToctreeEntry(Registration):
     def for_task(cls, host, context, plan):
         found = []
         data_type = context["data_type"]
-        if host.is_flash or host.path(DOCS_INDEX).is_file():
+        docs = context.get("docs_dir", "docs/source")  # the page is in <docs>/reference/, its index <docs>/index.rst
+        index_file = DOCS_INDEX if host.is_flash else f"{docs}/index.rst"
+        if host.is_flash or docs and host.path(index_file).is_file():
             # New data-type toctrees go before the API toctree in Flash (and where there is one), at the end elsewhere.
-            index = (read(plan, DOCS_INDEX) or "").splitlines(keepends=True)
+            index = (read(plan, index_file) or "").splitlines(keepends=True)
             before = API_CAPTION if host.is_flash or _toctrees(index, API_CAPTION) else None
             found.append(
-                cls(DOCS_INDEX, caption=caption(data_type), entry=f"reference/{context['doc_page']}", before=before)
+                cls(index_file, caption=caption(data_type), entry=f"reference/{context['doc_page']}", before=before)
             )
         if host.is_flash:
             found.append(cls(DOCS_INDEX, caption=API_CAPTION, entry=f"api/{data_type}", create=False))
