@@ -23,7 +23,7 @@ CASES = [
     ("soft keyword", ["task", "match"], "is a Python keyword"),
     ("empty", ["task", ""], "is not a snake_case identifier"),
     ("non-ascii", ["task", "tâche"], "is not a snake_case identifier"),
-    ("too long", ["task", "a" * 21], "is longer than 20 characters"),
+    ("too long", ["task", "a" * 33], "is longer than 32 characters"),
     ("shadows flash.core", ["task", "core"], "would shadow a core subpackage"),
     ("data type keyword", ["task", "ok", "--data-type", "import"], "is a Python keyword"),
     ("empty data type", ["task", "ok", "--data-type", ""], "--data-type '' is not a snake_case identifier"),
