@@ -259,7 +259,7 @@ def check(dest: Path | None = None, *, full: bool = True, strict: bool = False) 
         report.tasks += _orphans(root, answered, unmerged)
         if state.has_journal(root):
             report.problems.append(f"an interrupted flash-new run left {state.JOURNAL}: run `flash-new rollback`")
-        if tasks and (problem := template.project_bundle_problem(root)):
+        if statuses and (problem := template.project_bundle_problem(root)):
             report.problems.append(problem)
     return report
 

@@ -185,7 +185,7 @@ def test_names_that_cannot_fit_are_refused_with_one_line(package_host):
 
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and "wider than 120 columns: choose shorter names" in lines[0], result.stderr
+    assert len(lines) == 1 and "wider than 88 columns: choose shorter names" in lines[0], result.stderr
     assert tree_snapshot(package_host) == before
 
 

@@ -38,8 +38,7 @@ def _check(datamodule: MyclfData) -> None:
 def test_smoke():
     """The data module is a Flash ``DataModule`` with the task's transform as its default."""
     assert issubclass(MyclfData, DataModule)
-    transform = MyclfData.input_transform_cls
-    assert transform.__name__ == "MyclfInputTransform"
+    assert MyclfData.input_transform_cls.__name__ == "MyclfInputTransform"
 
 
 def test_from_numpy():

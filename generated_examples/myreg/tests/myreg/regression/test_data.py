@@ -43,8 +43,7 @@ def _check(datamodule: MyregData) -> None:
 def test_smoke():
     """The data module is a Flash ``DataModule`` with the task's transform as its default."""
     assert issubclass(MyregData, DataModule)
-    transform = MyregData.input_transform_cls
-    assert transform.__name__ == "MyregInputTransform"
+    assert MyregData.input_transform_cls.__name__ == "MyregInputTransform"
 
 
 def test_from_numpy():

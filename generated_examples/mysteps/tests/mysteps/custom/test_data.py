@@ -44,8 +44,7 @@ def _check(datamodule: MystepsData) -> None:
 def test_smoke():
     """The data module is a Flash ``DataModule`` with the task's transform as its default."""
     assert issubclass(MystepsData, DataModule)
-    transform = MystepsData.input_transform_cls
-    assert transform.__name__ == "MystepsInputTransform"
+    assert MystepsData.input_transform_cls.__name__ == "MystepsInputTransform"
 
 
 def test_from_numpy():

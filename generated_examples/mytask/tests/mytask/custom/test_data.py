@@ -44,8 +44,7 @@ def _check(datamodule: MytaskData) -> None:
 def test_smoke():
     """The data module is a Flash ``DataModule`` with the task's transform as its default."""
     assert issubclass(MytaskData, DataModule)
-    transform = MytaskData.input_transform_cls
-    assert transform.__name__ == "MytaskInputTransform"
+    assert MytaskData.input_transform_cls.__name__ == "MytaskInputTransform"
 
 
 def test_from_numpy():

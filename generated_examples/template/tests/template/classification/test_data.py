@@ -38,8 +38,7 @@ def _check(datamodule: TemplateData) -> None:
 def test_smoke():
     """The data module is a Flash ``DataModule`` with the task's transform as its default."""
     assert issubclass(TemplateData, DataModule)
-    transform = TemplateData.input_transform_cls
-    assert transform.__name__ == "TemplateInputTransform"
+    assert TemplateData.input_transform_cls.__name__ == "TemplateInputTransform"
 
 
 def test_from_numpy():
