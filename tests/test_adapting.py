@@ -36,6 +36,11 @@ CONSOLE = re.compile(r"```console\n(.*?)```", re.S)
 WARNING_FLAGS = ["-W", "error", *(flag for spec in STACK_WARNINGS for flag in ("-W", spec))]
 
 
+# A project in Lightning Flash's style (ruff at 120 columns, Python 3.8 syntax): the guide's project, and the
+# rendering the exact edits of these tests are written against.
+FLASH_STYLE = '[tool.ruff]\nline-length = 120\ntarget-version = "py38"\n'
+
+
 def replace_once(path: Path, old: str, new: str) -> None:
     """Replace the one occurrence of a known generated text: a fixture edit that fails loudly if the text moved."""
     text = path.read_text()
@@ -110,6 +115,7 @@ def assert_page_true(text: str, says: list[str], stale: list[str]) -> None:
 def test_the_first_task_guide_runs_as_written(tmp_path):
     """Every command of the guide in a fresh project, every edit as written; the suite, example, docs and checks."""
     root = make_package(tmp_path / "my-project", "my_tasks")
+    (root / "pyproject.toml").write_text(FLASH_STYLE)  # as the guide says
     subprocess.run(["git", "init", "-q"], cwd=root, check=True)
     steps = guide_steps(GUIDE.read_text())
     assert [step[0] for step in steps].count("edit") >= 12
@@ -233,6 +239,7 @@ def _adapt(root: Path, name: str, kind: str, package: str = "team_tasks") -> dic
 def test_adapted_regression_and_plain_tasks_stay_green(tmp_path):
     """Both kinds adapted side by side in one project: one run over both suites, both examples beside it."""
     root = make_package(tmp_path / "project")
+    (root / "pyproject.toml").write_text(FLASH_STYLE)  # the edits below are written against that rendering
     create_task(root, TaskOptions("score", kind="regression", inputs=["numpy", "sklearn", "csv"]))
     create_task(root, TaskOptions("mark", kind="task", inputs=["numpy", "dataframe", "tensor"]))
     adapted = {"score": _adapt(root, "score", "regression"), "mark": _adapt(root, "mark", "task")}
