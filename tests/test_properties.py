@@ -191,7 +191,7 @@ def expected_refusal(answers: dict) -> str | None:
     """What the documented validation rules say is wrong with ``answers``, or ``None`` for a valid set."""
     if problem := _snake_problem(answers["task_name"]):
         return problem
-    data_type = answers["data_type"] or answers["task_name"]
+    data_type = answers["task_name"] if answers["data_type"] is None else answers["data_type"]  # '' is refused
     if problem := _snake_problem(data_type):
         return problem
     if data_type in ("core", "data", "utils", "utilities", "template_utils"):
@@ -199,7 +199,8 @@ def expected_refusal(answers: dict) -> str | None:
     if data_type in sys.stdlib_module_names or data_type in SHADOWED_MODULES:
         return "is the name of a Python module"
     default_task_type = {"classification": "classification", "regression": "regression", "task": "custom"}
-    if problem := _snake_problem(answers["task_type"] or default_task_type[answers["kind"]]):
+    task_type = default_task_type[answers["kind"]] if answers["task_type"] is None else answers["task_type"]
+    if problem := _snake_problem(task_type):
         return problem
     text = answers["description"]
     if text is not None:
