@@ -20,6 +20,13 @@ FLASH_TASKS = [
 ]
 
 
+def _same_export(record):
+    """A record as what it edits, a package export's names in any order."""
+    if record.kind != "package-export":
+        return record
+    return (record.file, record.module, sorted(record.names), record.inserted, record.created)
+
+
 @pytest.fixture
 def hosts(tmp_path):
     flash = make_flash_checkout(tmp_path / "flash")
@@ -57,7 +64,8 @@ def test_records_of_earlier_versions_read_as_todays(hosts):
     for root in hosts.values():
         for task in load_tasks(root):
             old = [registrations.from_json(data, "old") for data in LEGACY[task.name]]
-            assert old == task.registrations, task.name
+            # v0.2.0 writes the package export's names in isort's order: the same import, its names reordered
+            assert [_same_export(record) for record in old] == [_same_export(r) for r in task.registrations]
 
 
 def test_remove_by_records_of_earlier_versions_is_exact(hosts, tmp_path):

@@ -44,5 +44,5 @@ predictions = trainer.predict(model, datamodule=datamodule, output="values")
 print(predictions)
 
 # 5. Save the model
-trainer.save_checkpoint(os.path.join(workdir.name, "myreg_regression_model.pt"))
+trainer.save_checkpoint(os.path.join(workdir.name, "model.pt"))
 workdir.cleanup()

@@ -45,5 +45,5 @@ predictions = trainer.predict(model, datamodule=datamodule, output="class_index"
 print(predictions)
 
 # 5. Save the model
-trainer.save_checkpoint(os.path.join(workdir.name, "mysteps_custom_model.pt"))
+trainer.save_checkpoint(os.path.join(workdir.name, "model.pt"))
 workdir.cleanup()

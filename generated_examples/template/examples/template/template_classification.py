@@ -45,5 +45,5 @@ predictions = trainer.predict(model, datamodule=datamodule, output="classes")
 print(predictions)
 
 # 5. Save the model
-trainer.save_checkpoint(os.path.join(workdir.name, "template_classification_model.pt"))
+trainer.save_checkpoint(os.path.join(workdir.name, "model.pt"))
 workdir.cleanup()
