@@ -35,8 +35,6 @@ BIN = Path(sys.executable).parent
 FLASH_NEW = str(BIN / "flash-new")
 COPIER = str(BIN / "copier")
 TIME = Path("/usr/bin/time")
-INPUTS = ["numpy", "sklearn"]
-EXTRAS = ["visualization"]
 
 # Targets the figures are held to.
 HELP_TARGET_S = 0.3
@@ -184,25 +182,39 @@ class Fresh:
         return target
 
 
-def copier_copy(version: str, bundle: str, names: tuple[str, str, str], setup) -> Command:
-    """Plain ``copier copy`` of the task template with the answers flash-new would pass for ``names``."""
-    command = [COPIER, "copy", "--defaults", "--trust", "--quiet", "-r", version, *copier_answers(*names), bundle, "."]
+def copier_copy(version: str, bundle: Path, answers: dict, setup: Callable[[], Path]) -> Command:
+    """Plain ``copier copy`` of the task template at ``version`` from ``bundle``, with ``answers`` as ``-d`` options."""
+    command = [
+        COPIER,
+        "copy",
+        "--defaults",
+        "--trust",
+        "--quiet",
+        "-r",
+        version,
+        *data_options(answers),
+        str(bundle),
+        ".",
+    ]
     return Command(command, setup=setup)
 
 
-def copier_answers(name: str, package: str, package_dir: str) -> list[str]:
-    """The answers flash-new gives copier for ``flash-new task NAME --defaults``, as ``-d`` options."""
-    answers = {
-        "task_name": name,
-        "data_type": name,
-        "task_type": "classification",
-        "kind": "classification",
-        "inputs": json.dumps(INPUTS),
-        "extras": json.dumps(EXTRAS),
-        "package": package,
-        "package_dir": package_dir,
-    }
-    return [f"-d{key}={value}" for key, value in answers.items()]
+def data_options(answers: dict) -> list[str]:
+    """``answers`` as copier's ``-d key=value`` options (lists in JSON, which copier reads as YAML)."""
+    return [f"-d{key}={json.dumps(value) if isinstance(value, list) else value}" for key, value in answers.items()]
+
+
+def task_answers(setup: Callable[[], Path], name: str, env: dict) -> dict:
+    """The answers ``flash-new task NAME --defaults`` gives copier in the folder ``setup`` makes (its host's names
+    and conventions included): those of the answers file it writes, copier's own ``_`` entries aside."""
+    import yaml
+
+    root = setup()
+    subprocess.run(
+        [FLASH_NEW, "task", name, "--dest", ".", "--defaults"], cwd=root, env=env, check=True, capture_output=True
+    )
+    answers = yaml.safe_load((root / ".flash-new" / f"{name}.yml").read_text())
+    return {key: value for key, value in answers.items() if not key.startswith("_")}
 
 
 # The guide's route as a floor: copy the template task's files and rename with sed, nothing registered.
@@ -220,24 +232,23 @@ find "$dest/src/team/myclf" "$dest/tests/myclf" "$dest/examples/myclf" "$dest/do
 """
 
 
-def next_bundle(where: Path) -> tuple[Path, str]:
-    """The packaged template bundle plus one newer version whose model docstring has one more paragraph."""
-    from maintainer import release
+def previous_release(where: Path, env: dict) -> tuple[Path, str, str]:
+    """flash-new's previous release, to generate a task an update then brings to the current template version:
+    this package shipping the packaged bundle without its newest version, run from ``PYTHONPATH``.
+
+    Returns that folder, the version it generates (the bundle's last but one) and the current version.
+    """
     from scaffold import template
 
-    source = where / "template"
-    shutil.copytree(release.TEMPLATE_DIR, source, ignore=shutil.ignore_patterns("__pycache__"))
-    model = source / "{{ package_dir }}" / "{{ data_type }}" / "{{ task_type }}" / "model.py.jinja"
-    old = 'made of a registered backbone and a linear head."""'
-    text = model.read_text()
-    assert old in text, "the model template changed: update benchmarks/run.py"
-    model.write_text(text.replace(old, 'made of a registered backbone and a linear head.\n\nBenchmark edit."""', 1))
-    parts = template.latest_version().lstrip("v").split(".")
-    version = ".".join([*parts[:-1], str(int(parts[-1]) + 1)])
-    bundle = where / "task.bundle"
-    shutil.copyfile(template.PACKAGED_BUNDLE, bundle)
-    release.release(version, bundle, source)
-    return bundle, f"v{version}"
+    versions = template.available_versions()
+    assert len(versions) > 1, "the packaged bundle holds a single template version: nothing to update from"
+    history = where / "history.git"
+    subprocess.run(["git", "clone", "-q", "--bare", str(template.PACKAGED_BUNDLE), str(history)], env=env, check=True)
+    release = where / "release"
+    shutil.copytree(REPO / "scaffold", release / "scaffold", ignore=shutil.ignore_patterns("__pycache__"))
+    older = release / "scaffold" / "data" / "task.bundle"
+    git(history, env, "bundle", "create", str(older), *versions[:-1])
+    return release, versions[-2], versions[-1]
 
 
 def generate_tasks(root: Path, names: Sequence[str], env: dict) -> None:
@@ -312,18 +323,16 @@ def run(work: Path, runs: int, suite_runs: int) -> dict:
         {"flash-new --help": Command([FLASH_NEW, "--help"]), "copier --help": Command([COPIER, "--help"])}, env, runs
     )
 
-    # A run of flash-new installs the template bundle into the home; copier then copies from that same bundle.
-    project = make_project(work / "project")
-    warm = Fresh(project, scratch)()
-    subprocess.run(
-        [FLASH_NEW, "task", "warm", "--dest", str(warm), "--defaults"], env=env, check=True, capture_output=True
-    )
+    # copier copies from the bundle flash-new renders from, at the same version and with the answers flash-new
+    # gives it: those of the answers file a run of `flash-new task` writes in the same host (its names and its
+    # conventions), taken outside the timing.
     from scaffold import template
 
-    bundle = str(home / ".local" / "share" / "flash-new" / "task.bundle")
-    version = template.latest_version()
+    bundle = template.PACKAGED_BUNDLE
+    version = template.current_version()
 
     print("task (team project)")
+    project = make_project(work / "project")
     fresh = Fresh(project, scratch)
 
     def fresh_and_cold() -> Path:
@@ -335,24 +344,24 @@ def run(work: Path, runs: int, suite_runs: int) -> dict:
         "flash-new task, cold": Command(
             [FLASH_NEW, "task", "myclf", "--dest", ".", "--defaults"], setup=fresh_and_cold
         ),
-        "copier copy": copier_copy(version, bundle, ("myclf", "team", "src/team"), fresh),
+        "copier copy": copier_copy(version, bundle, task_answers(fresh, "myclf", env), fresh),
         "manual": Command(
             ["bash", "-c", MANUAL, "manual", str(REPO / "generated_examples" / "template"), "."], setup=fresh
         ),
     }
     report["task"] = measure(task, env, runs)
-    report["task_same_files"] = same_files(task["flash-new task"], task["copier copy"], env)
+    report["task_same"] = same_task_files(task["flash-new task"], task["copier copy"], project, "myclf", env)
 
     print("task (Flash checkout)")
     checkout = make_flash_checkout(work / "lightning-flash")
     fresh = Fresh(checkout, scratch)
-    report["task_flash"] = measure(
-        {
-            "flash-new task": Command([FLASH_NEW, "task", "myclf", "--dest", ".", "--defaults"], setup=fresh),
-            "copier copy": copier_copy(version, bundle, ("myclf", "flash", "src/flash"), fresh),
-        },
-        env,
-        runs,
+    task_flash = {
+        "flash-new task": Command([FLASH_NEW, "task", "myclf", "--dest", ".", "--defaults"], setup=fresh),
+        "copier copy": copier_copy(version, bundle, task_answers(fresh, "myclf", env), fresh),
+    }
+    report["task_flash"] = measure(task_flash, env, runs)
+    report["task_flash_same"] = same_task_files(
+        task_flash["flash-new task"], task_flash["copier copy"], checkout, "myclf", env
     )
 
     print("check")
@@ -372,50 +381,50 @@ def run(work: Path, runs: int, suite_runs: int) -> dict:
         )[f"flash-new check ({count})"]
 
     print("update")
+    # A team project with the task generated by the previous release, at the previous template version, in the
+    # style that version writes (ruff set to Lightning Flash's 120 columns and Python 3.8, so that flash-new's
+    # check of the generated lines passes), and committed with the project's copy of the template history as
+    # the current flash-new writes it: what plain `copier update` reads. Both update to the current version.
     _, update_env = make_home(work / "update")
-    newer, target = next_bundle(work / "vnext")
-    # the next flash-new release: this package shipping the newer bundle, run from PYTHONPATH
-    release = work / "next-release"
-    shutil.copytree(REPO / "scaffold", release / "scaffold", ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copyfile(newer, release / "scaffold" / "data" / "task.bundle")
+    release, older, target = previous_release(work / "previous", update_env)
     base = make_project(work / "to-update")
+    (base / "pyproject.toml").write_text('[tool.ruff]\nline-length = 120\ntarget-version = "py38"\n')
     subprocess.run(
-        [FLASH_NEW, "task", "myclf", "--dest", str(base), "--defaults"], env=update_env, check=True, capture_output=True
+        [str(BIN / "python"), "-m", "scaffold", "task", "myclf", "--dest", ".", "--defaults"],
+        cwd=base,  # not this checkout, whose own package `python -m` would find first
+        env={**update_env, "PYTHONPATH": str(release)},
+        check=True,
+        capture_output=True,
     )
-    # the project's copy of the template history as the newer release writes it: what plain copier reads
-    shutil.copyfile(newer, base / ".flash-new" / "_template.bundle")
+    recorded = (base / ".flash-new" / "myclf.yml").read_text()
+    assert f"_commit: {older}\n" in recorded, f"the previous release did not generate {older}:\n{recorded}"
+    shutil.copyfile(bundle, base / ".flash-new" / "_template.bundle")
     commit_all(base, update_env)
     fresh = Fresh(base, scratch)
-    report["update_target"] = target
-    report["update"] = measure(
-        {
-            "flash-new update": Command(
-                [str(BIN / "python"), "-m", "scaffold", "update", "myclf", "--dest", "."],
-                setup=fresh,
-                env={"PYTHONPATH": str(release)},
-            ),
-            "copier update": Command(
-                [
-                    COPIER,
-                    "update",
-                    "--answers-file",
-                    ".flash-new/myclf.yml",
-                    "--defaults",
-                    "--trust",
-                    "--quiet",
-                    "--skip-answered",
-                    "--conflict",
-                    "inline",
-                    "-r",
-                    target,
-                    ".",
-                ],
-                setup=fresh,
-            ),
-        },
-        update_env,
-        runs,
-    )
+    report["update_versions"] = (older, target)
+    update = {
+        "flash-new update": Command([FLASH_NEW, "update", "myclf", "--dest", "."], setup=fresh),
+        "copier update": Command(
+            [
+                COPIER,
+                "update",
+                "--answers-file",
+                ".flash-new/myclf.yml",
+                "--defaults",
+                "--trust",
+                "--quiet",
+                "--skip-answered",
+                "--conflict",
+                "inline",
+                "-r",
+                target,
+                ".",
+            ],
+            setup=fresh,
+        ),
+    }
+    report["update"] = measure(update, update_env, runs)
+    report["update_same"] = same_update(update["flash-new update"], update["copier update"], base, "myclf", update_env)
 
     print("generated test suites")
     report["suites"] = {}
@@ -437,25 +446,106 @@ def run(work: Path, runs: int, suite_runs: int) -> dict:
     return report
 
 
-def same_files(ours: Command, theirs: Command, env: dict) -> bool:
-    """Whether two commands generate the same task files (flash-new's record and registrations aside)."""
+def tree(root: Path) -> dict[str, bytes]:
+    """Every file under ``root`` (``.git`` aside) by its relative path."""
+    return {
+        path.relative_to(root).as_posix(): path.read_bytes()
+        for path in sorted(root.rglob("*"))
+        if path.is_file() and ".git" not in path.relative_to(root).parts
+    }
 
-    def files(command: Command) -> dict[str, bytes]:
-        root = command.setup()
-        subprocess.run(command.argv, cwd=root, env=env, check=True, capture_output=True)
-        out = {}
-        for path in sorted(root.rglob("*")):
-            relative = path.relative_to(root).as_posix()
-            if path.is_file() and "myclf" in relative and not relative.startswith(".flash-new/"):
-                out[relative] = path.read_bytes()
-        return out
 
-    mine, other = files(ours), files(theirs)
-    return set(other) <= set(mine) and all(mine[p] == other[p] for p in other)
+def run_in_copy(command: Command, env: dict) -> dict[str, bytes]:
+    """Run ``command`` once in the fresh copy its ``setup`` makes; every file of the copy afterwards."""
+    root = command.setup()
+    subprocess.run(command.argv, cwd=root, env={**env, **(command.env or {})}, check=True, capture_output=True)
+    return tree(root)
+
+
+def without_src_path(data: bytes | None) -> list[bytes] | None:
+    """An answers file's lines but ``_src_path`` (copier records the bundle it was given, flash-new the project's
+    copy of it)."""
+    return None if data is None else [line for line in data.splitlines() if not line.startswith(b"_src_path:")]
+
+
+@dataclass
+class Same:
+    """How the trees two commands leave compare: ``same`` when the plain copier command wrote or changed files, each
+    of them is alike after flash-new's command (``alike`` of them), and every other difference is a file of
+    flash-new's own that the comparison allows (listed in ``extra``); ``differ`` lists the rest."""
+
+    same: bool
+    alike: int
+    extra: list[str]
+    differ: list[str]
+
+
+def compare(
+    mine: dict[str, bytes], other: dict[str, bytes], base: dict[str, bytes], allowed, answers: str | None = None
+) -> Same:
+    """Compare two trees grown from ``base``; ``allowed`` says which of flash-new's own files may differ, and
+    ``answers`` names an answers file that is alike when all its lines but ``_src_path`` are."""
+    by_copier = {path for path in other.keys() | base.keys() if other.get(path) != base.get(path)}
+    different = {path for path in mine.keys() | other.keys() if mine.get(path) != other.get(path)}
+    if answers in different and without_src_path(mine.get(answers)) == without_src_path(other.get(answers)):
+        different.discard(answers)
+    differ = sorted(path for path in different if path in by_copier or not allowed(path))
+    extra = sorted(different - set(differ))
+    return Same(bool(by_copier) and not differ, len(by_copier - different), extra, differ)
+
+
+def same_task_files(ours: Command, theirs: Command, base: Path, name: str, env: dict) -> Same:
+    """Whether ``flash-new task`` and ``copier copy`` generate the same task files in fresh copies of ``base``;
+    flash-new may also write its ``.flash-new/`` files and the shared files its record names as registrations."""
+    mine, other = run_in_copy(ours, env), run_in_copy(theirs, env)
+    record = json.loads(mine[f".flash-new/{name}.json"])
+    registered = {registration["file"] for registration in record["registrations"]}
+
+    def allowed(path: str) -> bool:
+        return path.startswith(".flash-new/") or path in registered
+
+    return compare(mine, other, tree(base), allowed, f".flash-new/{name}.yml")
+
+
+def same_update(ours: Command, theirs: Command, base: Path, name: str, env: dict) -> Same:
+    """Whether ``flash-new update`` and ``copier update`` leave the same files in fresh copies of ``base``: all
+    alike, byte for byte, but flash-new's record of the task."""
+    mine, other = run_in_copy(ours, env), run_in_copy(theirs, env)
+    record = f".flash-new/{name}.json"
+    return compare(mine, other, tree(base), lambda path: path == record)
+
+
+def same_lines(report: dict) -> list[str]:
+    """The comparisons of what flash-new and plain copier wrote, one sentence each."""
+
+    def listed(paths: list[str]) -> str:
+        return ", ".join(f"`{path}`" for path in paths) or "nothing"
+
+    lines = []
+    for key, what in (("task_same", "team project"), ("task_flash_same", "Flash checkout")):
+        same = report[key]
+        line = (
+            f"{what}: flash-new and copier generated the same task files: {verdict(same.same)} ({same.alike} files "
+            "alike, the answers file but for `_src_path`, which names the project's copy of the bundle); flash-new "
+            f"also wrote {listed(same.extra)} (its `.flash-new/` files and the registrations its record names)"
+        )
+        if same.differ:
+            line += f"; different or unexplained: {listed(same.differ)}"
+        lines.append(line + ".")
+    same = report["update_same"]
+    line = (
+        f"update: flash-new and copier left the same files: {verdict(same.same)} ({same.alike} files the update "
+        f"wrote alike, byte for byte); flash-new also rewrote {listed(same.extra)} (its record)"
+    )
+    if same.differ:
+        line += f"; different: {listed(same.differ)}"
+    lines.append(line + ".")
+    return lines
 
 
 def render_report(report: dict, runs: int, suite_runs: int) -> str:
     h, t, tf, u = report["help"], report["task"], report["task_flash"], report["update"]
+    older, version = report["update_versions"]
     fn_help, co_help = h["flash-new --help"], h["copier --help"]
     task_ratio = t["flash-new task"].median / t["copier copy"].median
     flash_ratio = tf["flash-new task"].median / tf["copier copy"].median
@@ -494,7 +584,7 @@ def render_report(report: dict, runs: int, suite_runs: int) -> str:
             flash_ratio <= TASK_TARGET_RATIO,
         ),
         (
-            f"`flash-new update myclf` (to {report['update_target']})",
+            f"`flash-new update myclf` ({older} to {version})",
             u["flash-new update"],
             "`copier update` of the same task",
             u["copier update"],
@@ -526,9 +616,18 @@ def render_report(report: dict, runs: int, suite_runs: int) -> str:
         previous = ours
     lines += [
         "",
-        f"flash-new and copier generated the same task files: {'yes' if report['task_same_files'] else '**no**'}"
-        " (flash-new also writes its record and registers the task in the docs index, the CHANGELOG and the",
-        "package's `__init__.py`; the manual route registers nothing).",
+        f"`copier copy -r {version}` copies from the bundle flash-new renders from (`scaffold/data/task.bundle`),",
+        "with the answers of the answers file `flash-new task` writes in the same host (its names and conventions).",
+        f"The update row starts from a team project whose task {older} generated (by the previous release: this",
+        f"package shipping the bundle without {version}), committed with the project's copy of the template",
+        "history holding both versions; `copier update --skip-answered --conflict inline` reads that copy, flash-new",
+        "its own bundle.",
+        "",
+        "Checked once more after the timing, each pair of commands in fresh copies:",
+        "",
+        *[f"- {line}" for line in same_lines(report)],
+        "",
+        "The manual route copies and renames the guide's template task and registers nothing.",
         "",
         "## `flash-new check` as the repository grows",
         "",
