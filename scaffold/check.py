@@ -2,6 +2,10 @@
 
 A task passes when
 
+* its answers file and record are as flash-new writes them (:mod:`scaffold.state` reads and checks them; one
+  that is not stops the check with its one-line error), and the answers file names flash-new's own template
+  at one of its versions (:mod:`scaffold.trust`): one that names another is the task's one problem, in the
+  words ``update`` refuses it with;
 * its answers file (:mod:`scaffold.state` has the layout) records a template source and version, the version is
   the current one (the newest this flash-new ships, see :func:`scaffold.template.current_version`), its record is
   of that same version, and its answers name the project's copy of the template (``flash-new update`` moves
@@ -191,6 +195,10 @@ def _status(
     answers = task.answers
     module = ".".join(str(answers.get(key, "?")) for key in ("package", "data_type", "task_type"))
     status = TaskStatus(task.name, module, task.version, task.version == versions[-1])
+    if task.untrusted:  # nothing of an answers file naming another template is used
+        status.current = False
+        status.problems.append(task.untrusted)
+        return status
     if not full:
         return status
     status.problems += _version_problems(task, versions)
@@ -252,7 +260,9 @@ def check(dest: Path | None = None, *, full: bool = True, strict: bool = False) 
         if conflicted:
             statuses.append(TaskStatus(name, "?", "?", False, conflicted))
         elif name in answered:
-            statuses.append(_status(root, load_task(root, name), versions, full, strict, unmerged))
+            statuses.append(
+                _status(root, load_task(root, name, report_untrusted=full), versions, full, strict, unmerged)
+            )
     report = Report(root, versions[-1], statuses)
     report.strict = strict
     if full:
@@ -273,8 +283,10 @@ def table(report: Report, *, full: bool = True):
     """The report as a rich table: one row per task, its problems one per line and how many open to-dos it has
     (``full``), or whether it is current."""
     from rich.table import Table
+    from rich.text import Text
 
-    table = Table(title=f"flash-new tasks in {report.root} (current template: {report.current_version})")
+    # Cells are plain text: names and problems quote what the repository holds, never rich markup.
+    table = Table(title=Text(f"flash-new tasks in {report.root} (current template: {report.current_version})"))
     for column in ("task", "module", "version", "problems" if full else "current"):
         table.add_column(column, overflow="fold")
     for task in report.tasks:
@@ -284,9 +296,9 @@ def table(report: Report, *, full: bool = True):
                 last += f"\n{len(task.todos)} open to-do{'s' if len(task.todos) > 1 else ''} (below)"
         else:
             last = "yes" if task.current else "no"
-        table.add_row(task.name, task.module, task.version, last)
+        table.add_row(Text(task.name), Text(task.module), Text(task.version), Text(last))
     if full and report.problems:
-        table.add_row("(repository)", "", "", "\n".join(report.problems))
+        table.add_row("(repository)", "", "", Text("\n".join(report.problems)))
     return table
 
 

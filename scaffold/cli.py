@@ -232,11 +232,20 @@ def update(
     dest: Dest = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Show each change as a diff; write nothing.")] = False,
     as_json: AsJson = False,
+    print_copier_command: Annotated[
+        bool,
+        typer.Option(
+            "--print-copier-command", help="Check each task's answers and template, print its plain copier command."
+        ),
+    ] = False,
 ) -> None:
     """Bring tasks to a newer template version, or give one task new answers, keeping your edits (the tree must be
     committed)."""
     from scaffold import update as updating
 
+    if print_copier_command:
+        print("\n".join(updating.copier_commands(dest, names or [], all_tasks=all_tasks, to=to)))
+        return
     given = {
         "kind": kind,
         "inputs": inputs,

@@ -18,6 +18,18 @@ class WriteError(UsageError, OSError):
     """
 
 
+class InvalidState(UsageError):
+    """A file under ``.flash-new/`` that is not as flash-new writes it: malformed, an answer a flag would refuse,
+    a path outside the repository, an edit the task does not make (exit code 2). Nothing is used or written."""
+
+
+class UntrustedTemplate(UsageError):
+    """An answers file names a template source or version that is not flash-new's own (exit code 2).
+
+    Copier runs a template's commands with trust: nothing runs on such a file.
+    """
+
+
 class AnchorMissing(UsageError):
     """A file the task shares with the repository lacks what a registration relies on (exit code 2).
 

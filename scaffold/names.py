@@ -9,6 +9,7 @@ from __future__ import annotations
 import keyword
 import re
 import sys
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 KINDS = ("classification", "regression", "task")
@@ -40,6 +41,33 @@ MAX_LINE_WIDTH = 120
 # (Lightning Flash's) on, and its line length, from PEP 8's 79 to 200 columns.
 _PY_VERSION = re.compile(r"3\.(?:8|9|[1-9][0-9])")
 MIN_LINE_LENGTH, MAX_LINE_LENGTH = 79, 200
+# Each answer and the flag that gives it, as messages name them.
+FLAGS = {
+    "task_name": "task name",
+    "kind": "--kind",
+    "data_type": "--data-type",
+    "task_type": "--task-type",
+    "inputs": "--inputs",
+    "extras": "--extras",
+    "steps": "--steps",
+    "description": "--description",
+    "data_class": "--data-class",
+    "model_class": "--model-class",
+    "package": "--package",
+    "package_dir": "--package",
+    "docs_dir": "the docs folder",
+    "py_min": "the oldest Python",
+    "line_length": "the line length",
+}
+# What an answers file holds: every answer above (copier stores each question's answer, asked or default) and
+# copier's record of the template, its source and version (checked by :mod:`scaffold.trust`).
+ANSWER_KEYS = tuple(FLAGS)
+# Answers a template version after v0.1.0 added: an answers file written before does not hold them, and copier
+# gives them their default when it updates the task.
+LATER_ANSWERS = ("steps", "docs_dir", "py_min", "line_length")
+TEMPLATE_KEYS = ("_src_path", "_commit")
+# Answers that place the task (its package, folders and modules): nothing changes them once it exists.
+IDENTITY = ("task_name", "data_type", "task_type", "package", "package_dir", "docs_dir")
 # Single letters that read as 1 or 0: pycodestyle (E741-E743) rejects them as names.
 AMBIGUOUS_NAMES = frozenset({"I", "O", "l"})
 
@@ -72,26 +100,43 @@ def check_class(what: str, value: str) -> str:
     return value
 
 
-def check_description(value: str) -> str:
+def check_description(value: str, what: str = "--description") -> str:
     """One printable line, words separated by single spaces (docstrings wrap it at them, and unwrap exactly)."""
     if not value.strip() or not value.isprintable():
-        _fail("--description", value, "must be one line of printable text: write one non-empty line, no tabs")
+        _fail(what, value, "must be one line of printable text: write one non-empty line, no tabs")
     if value != value.strip():
-        _fail("--description", value, "has leading or trailing spaces: remove them")
+        _fail(what, value, "has leading or trailing spaces: remove them")
     if "  " in value:
-        _fail("--description", value, "has repeated spaces: separate words by single spaces")
+        _fail(what, value, "has repeated spaces: separate words by single spaces")
     if len(value) > MAX_DESCRIPTION_LENGTH:
-        _fail("--description", value[:40] + "...", f"is longer than {MAX_DESCRIPTION_LENGTH} characters: shorten it")
+        _fail(what, value[:40] + "...", f"is longer than {MAX_DESCRIPTION_LENGTH} characters: shorten it")
     return value
 
 
-def _choices(what: str, values: list[str], allowed: tuple[str, ...]) -> list[str]:
-    """Split comma-separated values, check each, and return them in the canonical order."""
-    chosen = [v.strip() for value in values for v in value.split(",") if v.strip()]
-    for value in chosen:
+def check_package(what: str, value: str) -> str:
+    """``value`` must be the import name of a top-level package: a Python identifier that is not a keyword."""
+    if not value.isidentifier() or not value.isascii() or keyword.iskeyword(value):
+        _fail(what, value, "is not the import name of a package: use letters, digits and underscores")
+    return value
+
+
+def check_package_dir(what: str, value: str, package: str) -> str:
+    """``value`` must be where flash-new finds ``package``: ``src/<package>`` or ``<package>``, nothing else."""
+    if value not in (f"src/{package}", package):
+        _fail(what, value, f"is not the folder of package {package!r}: use src/{package} or {package}")
+    return value
+
+
+def _choices(what: str, values: list[str], allowed: tuple[str, ...], *, split: bool = True) -> list[str]:
+    """Check each value (comma-separated ones split, unless not ``split``); return them in the canonical order."""
+    if split:
+        values = [v.strip() for value in values for v in value.split(",") if v.strip()]
+    for value in values:
         if value not in allowed:
             _fail(what, value, f"is not one of {', '.join(allowed)}: choose from these")
-    return [value for value in allowed if value in chosen]
+    if not split and len(set(values)) != len(values):
+        _fail(what, ",".join(values), "names a choice twice: name each once")
+    return [value for value in allowed if value in values]
 
 
 @dataclass
@@ -113,48 +158,57 @@ class TaskOptions:
     py_min: str | None = None
     line_length: int | None = None
 
-    def validate(self) -> TaskOptions:
-        """Check every answer; raise :class:`~scaffold.errors.UsageError` naming the first bad one."""
-        check_snake("task name", self.task_name)
+    def validate(self, label: Callable[[str], str] = FLAGS.__getitem__, *, split: bool = True) -> TaskOptions:
+        """Check every answer; raise :class:`~scaffold.errors.UsageError` naming the first bad one.
+
+        ``label`` names an answer in messages (by default the flag that gives it); ``split`` accepts
+        comma-separated inputs and extras, as the flags do.
+        """
+        check_snake(label("task_name"), self.task_name)
         if self.kind not in KINDS:
-            _fail("--kind", self.kind, f"is not one of {', '.join(KINDS)}: choose from these")
-        self.data_type = check_snake("--data-type", self.task_name if self.data_type is None else self.data_type)
+            _fail(label("kind"), self.kind, f"is not one of {', '.join(KINDS)}: choose from these")
+        data_type = self.task_name if self.data_type is None else self.data_type
+        self.data_type = check_snake(label("data_type"), data_type)
         if self.data_type in RESERVED_DATA_TYPES:
-            _fail("--data-type", self.data_type, "would shadow a core subpackage: choose another data type")
+            _fail(label("data_type"), self.data_type, "would shadow a core subpackage: choose another data type")
         if self.data_type in SHADOWED_MODULES:
             _fail(
-                "--data-type",
+                label("data_type"),
                 self.data_type,
                 f"is the name of a Python module that tests/{self.data_type}/ would shadow: choose another data type",
             )
         task_type = DEFAULT_TASK_TYPES[self.kind] if self.task_type is None else self.task_type
-        self.task_type = check_snake("--task-type", task_type)
-        self.inputs = _choices("--inputs", self.inputs, INPUTS)
+        self.task_type = check_snake(label("task_type"), task_type)
+        self.inputs = _choices(label("inputs"), self.inputs, INPUTS, split=split)
         if not self.inputs:
-            _fail("--inputs", "", "is empty: choose at least one of " + ", ".join(INPUTS))
-        self.extras = _choices("--extras", self.extras, EXTRAS)
+            _fail(label("inputs"), "", "is empty: choose at least one of " + ", ".join(INPUTS))
+        self.extras = _choices(label("extras"), self.extras, EXTRAS, split=split)
         if self.steps is not None and self.steps not in STEPS:
-            _fail("--steps", self.steps, f"is not one of {', '.join(STEPS)}: choose from these")
+            _fail(label("steps"), self.steps, f"is not one of {', '.join(STEPS)}: choose from these")
         if self.description is not None:
-            check_description(self.description)
+            check_description(self.description, label("description"))
         if self.data_class is not None:
-            check_class("--data-class", self.data_class)
+            check_class(label("data_class"), self.data_class)
         if self.model_class is not None:
-            check_class("--model-class", self.model_class)
+            check_class(label("model_class"), self.model_class)
         if self.py_min is not None and not _PY_VERSION.fullmatch(str(self.py_min)):
-            _fail("the oldest Python", str(self.py_min), "is not a version 3.N from 3.8 on: fix requires-python")
+            _fail(label("py_min"), str(self.py_min), "is not a version 3.N from 3.8 on: fix requires-python")
         if self.line_length is not None and (
             isinstance(self.line_length, bool)
             or not isinstance(self.line_length, int)
             or not MIN_LINE_LENGTH <= self.line_length <= MAX_LINE_LENGTH
         ):
             _fail(
-                "the line length",
+                label("line_length"),
                 str(self.line_length),
                 f"is not a number of columns from {MIN_LINE_LENGTH} to {MAX_LINE_LENGTH}: fix line-length",
             )
         if self.data_class and self.data_class == self.model_class:
-            _fail("--model-class", self.model_class, "equals --data-class: give the two classes different names")
+            _fail(
+                label("model_class"),
+                self.model_class,
+                f"equals {label('data_class')}: give the two classes different names",
+            )
         return self
 
     def answers(self) -> dict:
@@ -181,6 +235,62 @@ class TaskOptions:
         # the host's conventions are read from its files, never asked
         fixed = ("task_name", "py_min", "line_length")
         return {key: value for key, value in data.items() if key in fixed or key in self.given}
+
+
+def check_answers(answers: Mapping, where: str) -> dict:
+    """Check a whole answers mapping read from ``where`` (an answers file) as the flags are checked.
+
+    Every answer must be there, of its type, and pass the flag's rules; ``package`` must be a package's import
+    name and ``package_dir`` its folder. Keys flash-new does not write are refused: copier would hand them to
+    the template as variables. ``_src_path`` and ``_commit`` are left to :mod:`scaffold.trust`.
+    Raise :class:`~scaffold.errors.UsageError` naming ``where`` and the key; return the answers.
+    """
+
+    def label(key: str) -> str:
+        return f"{where}: {key}"
+
+    if not isinstance(answers, Mapping):
+        from scaffold.errors import UsageError
+
+        raise UsageError(f"{where} is not a mapping of answers: restore it from git")
+    for key in answers:
+        if key not in ANSWER_KEYS and key not in TEMPLATE_KEYS:
+            _fail(label("key"), key, "is not an answer flash-new writes: remove it, or restore the file from git")
+    for key in ANSWER_KEYS:
+        if key not in answers:
+            if key in LATER_ANSWERS:
+                continue
+            _fail(where, key, "is missing from the answers: restore the file from git")
+        value = answers[key]
+        if key in ("inputs", "extras"):
+            if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+                _fail(label(key), value, "is not a list of names: restore the file from git")
+        elif key == "line_length":
+            if isinstance(value, bool) or not isinstance(value, int):
+                _fail(label(key), value, "is not a number: restore the file from git")
+        elif not isinstance(value, str):
+            _fail(label(key), value, "is not a string: restore the file from git")
+    placed = ("package", "package_dir", "docs_dir")
+    options = {key: answers[key] for key in ANSWER_KEYS if key in answers and key not in placed}
+    TaskOptions(**options).validate(label, split=False)
+    check_package(label("package"), answers["package"])
+    check_package_dir(label("package_dir"), answers["package_dir"], answers["package"])
+    if answers.get("docs_dir"):  # empty: a project without docs
+        check_path(label("docs_dir"), answers["docs_dir"])
+        if answers["docs_dir"].split("/")[0] == ".flash-new":
+            _fail(label("docs_dir"), answers["docs_dir"], "is flash-new's own state: restore the file from git")
+    return dict(answers)
+
+
+def check_path(what: str, value: str) -> str:
+    """``value`` must be a plain relative path inside the repository: not absolute, no ``..``, ``.`` or empty
+    part, no backslash, no NUL."""
+    from pathlib import PurePosixPath
+
+    path = PurePosixPath(value)
+    if not value or "\\" in value or "\0" in value or str(path) != value or path.is_absolute() or ".." in path.parts:
+        _fail(what, value, "is outside the repository: restore it from git")
+    return value
 
 
 def _module_names(statements: list) -> tuple[list[str], set[str]]:
@@ -214,7 +324,7 @@ def line_width(line: str) -> int:
     return len(line) + sum(1 for c in line if c >= "\u1100")
 
 
-def check_generated(files: dict[str, bytes], context: dict) -> None:
+def check_generated(files: dict[str, bytes], context: dict, label: Callable[[str], str] = FLAGS.__getitem__) -> None:
     """Refuse names whose generated Python would bind a name twice or pass the host's line length.
 
     A class name may clash with a name a generated module imports or defines (``--model-class Tensor``), and
@@ -224,7 +334,7 @@ def check_generated(files: dict[str, bytes], context: dict) -> None:
 
     from scaffold.errors import UsageError
 
-    options = {context.get("model_class"): "--model-class", context.get("data_class"): "--data-class"}
+    options = {context.get("model_class"): label("model_class"), context.get("data_class"): label("data_class")}
     width = int(context.get("line_length") or MAX_LINE_WIDTH)
     for path, data in sorted(files.items()):
         if not path.endswith(".py"):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import warnings
 from dataclasses import dataclass
@@ -43,16 +45,18 @@ def render(
     SIGTERM stops a render as Ctrl-C does, so that copier's temporary folders and ours are removed on the way out.
     """
     import copier
-    from copier.errors import CopierAnswersInterrupt, MissingSettingsWarning, UserMessageError
+    from copier.errors import CopierAnswersInterrupt, InvalidConfigFileError, MissingSettingsWarning, UserMessageError
 
     from scaffold.copier_internals import combined_answers, compile_once, temporary_folder
     from scaffold.plan import signals_interrupt
 
     src, ref = template.source(vcs_ref)
+    # copier prints some errors itself before raising them, even when quiet: the errors below say them in one line
+    quiet = contextlib.nullcontext() if interactive else contextlib.redirect_stderr(io.StringIO())
     with signals_interrupt(), temporary_folder() as tmp:
         out = tmp / "out"
         try:
-            with warnings.catch_warnings(), compile_once(write_cache=write_cache):
+            with warnings.catch_warnings(), compile_once(write_cache=write_cache), quiet:
                 warnings.simplefilter("ignore", MissingSettingsWarning)  # COPIER_SETTINGS_PATH naming no file
                 worker = copier.run_copy(
                     src,
@@ -66,6 +70,10 @@ def render(
         except (CopierAnswersInterrupt, KeyboardInterrupt) as error:
             where = "at a question" if interactive else "while rendering"
             raise UsageError(f"cancelled {where}: nothing was written; run the command again to start over") from error
+        except InvalidConfigFileError as error:
+            raise UsageError(
+                f"the template's copier.yml at {ref or src} is not valid: choose another version, or fix the template"
+            ) from error
         except (ValueError, UserMessageError) as error:
             message = str(error).strip().splitlines()[-1] if str(error).strip() else type(error).__name__
             raise UsageError(f"the template refused an answer ({message}): correct it and run again") from error

@@ -15,8 +15,17 @@ Every path under ``.flash-new/`` is spelled here and nowhere else:
 A task name is a snake_case identifier that starts with a letter, so no task's files can take a name that
 starts with an underscore: the journal, and whatever flash-new keeps here later, live in that namespace.
 
-Reading is validated: a file that is not what flash-new wrote (bad YAML or JSON, another shape) is a one-line
-:class:`~scaffold.errors.UsageError` naming it, never a traceback.
+Reading is validated, for these files are input: they live in the repository, where a pull request can change
+them. A file that is not what flash-new wrote is a one-line :class:`~scaffold.errors.InvalidState` naming it
+(and the key), never a traceback:
+
+* an answers file must be a mapping whose every answer passes the rules the flags pass
+  (:func:`scaffold.names.check_answers`), its ``task_name`` the file's own name; one that names another
+  template than flash-new's raises :class:`~scaffold.errors.UntrustedTemplate` (:mod:`scaffold.trust`);
+* a record must have the shape :class:`TaskRecord` has, every path in it a relative path inside the
+  repository and outside ``.flash-new/``, and every registration fields its kind can hold
+  (:meth:`scaffold.registrations.Registration.check`). That its registrations are the task's own is checked
+  where the answers are at hand (:func:`scaffold.tasks.load_task`).
 """
 
 from __future__ import annotations
@@ -29,7 +38,8 @@ from pathlib import Path
 from typing import Any
 
 from scaffold import registrations
-from scaffold.errors import UsageError
+from scaffold.errors import InvalidState, UsageError
+from scaffold.names import check_answers, check_path
 from scaffold.registrations import Registration
 
 STATE_DIR = ".flash-new"
@@ -74,21 +84,23 @@ def _read(root: Path, path: str) -> str:
     try:
         return (root / path).read_text(encoding="utf-8")
     except UnicodeDecodeError as error:
-        raise UsageError(f"{path} is not UTF-8 text ({error.reason}): restore it from git") from None
+        raise InvalidState(f"{path} is not UTF-8 text ({error.reason}): restore it from git") from None
     except OSError as error:
         raise UsageError(f"{path} cannot be read ({error.strerror}): make it readable or restore it") from None
 
 
-def _malformed(path: str, what: str) -> UsageError:
-    return UsageError(f"{path} is not {what}: restore it from git")
+def _malformed(path: str, what: str) -> InvalidState:
+    return InvalidState(f"{path} is not {what}: restore it from git")
 
 
 # ---- answers files ---------------------------------------------------------------------------------------------
 
 
 def load_answers(root: Path, task: str) -> dict[str, Any]:
-    """The answers file of ``task`` as a mapping (empty when the file is)."""
+    """The answers file of ``task``: every answer checked as its flag, naming flash-new's own template."""
     import yaml
+
+    from scaffold import template, trust  # both read the template's layout, which this module spells
 
     path = answers_path(task)
     try:
@@ -96,10 +108,16 @@ def load_answers(root: Path, task: str) -> dict[str, Any]:
     except yaml.YAMLError as error:
         reason = " ".join(str(getattr(error, "problem", None) or type(error).__name__).split())
         raise _malformed(path, f"valid YAML ({reason})") from None
-    if answers is None:
-        return {}
     if not isinstance(answers, dict) or not all(isinstance(key, str) for key in answers):
         raise _malformed(path, "a copier answers file (a mapping of answers)")
+    try:
+        check_answers(answers, path)
+    except UsageError as error:
+        raise InvalidState(str(error)) from None
+    if answers["task_name"] != task:
+        raise InvalidState(f"{path}: task_name {answers['task_name']!r} is not the file's name: restore it from git")
+    if trust.is_foreign(answers):
+        trust.check_source(path, answers, template.available_versions())
     return answers
 
 
@@ -166,7 +184,12 @@ class TaskRecord:
             isinstance(r, dict) and isinstance(r.get("op"), str) and isinstance(r.get("file"), str) for r in edits
         ):
             raise _malformed(path, f"{shape} (registrations must be a list of edits with op and file)")
+        for file in files:
+            _inside_repository(file, path)
         loaded = [registrations.from_json(edit, path) for edit in edits]
+        for registration in loaded:
+            _inside_repository(registration.file, path)
+            registration.check(path)
         return cls(data["template_version"], dict(files), dict(context), loaded)
 
 
@@ -180,6 +203,16 @@ def load_record(root: Path, task: str) -> TaskRecord | None:
     except json.JSONDecodeError as error:
         raise _malformed(path, f"valid JSON ({error.msg} at line {error.lineno})") from None
     return TaskRecord.from_json(data, path)
+
+
+def _inside_repository(file: str, where: str) -> None:
+    """A path a record names: the task's own, inside the repository and outside ``.flash-new/``."""
+    try:
+        check_path(f"{where}: the path", file)
+    except UsageError as error:
+        raise InvalidState(str(error)) from None
+    if is_state_path(file):
+        raise InvalidState(f"{where} holds the path {file!r}, which is flash-new's own state: restore it from git")
 
 
 # ---- the journal -----------------------------------------------------------------------------------------------

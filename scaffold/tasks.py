@@ -10,10 +10,18 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from scaffold import conventions, register, state, template
-from scaffold.errors import ConflictError, UsageError
+from scaffold import conventions, register, registrations, state, template
+from scaffold.errors import ConflictError, InvalidState, UntrustedTemplate, UsageError
 from scaffold.host import Host, detect
-from scaffold.names import TaskOptions, check_generated, check_snake
+from scaffold.names import (
+    ANSWER_KEYS,
+    IDENTITY,
+    LATER_ANSWERS,
+    TaskOptions,
+    check_answers,
+    check_generated,
+    check_snake,
+)
 from scaffold.plan import Plan, check_no_journal
 from scaffold.registrations import Registration
 
@@ -25,6 +33,9 @@ class Task:
     name: str
     answers: dict
     record: state.TaskRecord | None
+    # Why copier must not run on the answers file (:mod:`scaffold.trust`), for ``check`` to report; nothing of
+    # such a file is used, so ``answers`` is empty and ``record`` ``None``.
+    untrusted: str | None = None
 
     @property
     def version(self) -> str:
@@ -51,13 +62,100 @@ def new_record(
     return state.TaskRecord(version, digests, dict(context), list(registrations))
 
 
-def load_task(root: Path, name: str) -> Task:
-    return Task(name, state.load_answers(root, name), state.load_record(root, name))
+def load_task(root: Path, name: str, *, report_untrusted: bool = False) -> Task:
+    """The task ``name``: its answers file and record as :mod:`scaffold.state` reads and checks them, the record's
+    registrations checked against the answers (:func:`check_record`).
+
+    An answers file naming another template raises :class:`~scaffold.errors.UntrustedTemplate`, or with
+    ``report_untrusted`` gives a task that holds the error as its ``untrusted``.
+    """
+    try:
+        answers = state.load_answers(root, name)
+    except UntrustedTemplate as error:
+        if not report_untrusted:
+            raise
+        return Task(name, {}, None, untrusted=str(error))
+    record = state.load_record(root, name)
+    if record is not None:
+        check_record(root, name, answers, record)
+    return Task(name, answers, record)
 
 
-def load_tasks(root: Path) -> list[Task]:
+def load_tasks(root: Path, *, report_untrusted: bool = False) -> list[Task]:
     """Every task of the repository under ``root``: those with an answers file."""
-    return [load_task(root, name) for name in state.answered_tasks(root)]
+    return [load_task(root, name, report_untrusted=report_untrusted) for name in state.answered_tasks(root)]
+
+
+def check_record(root: Path, name: str, answers: dict, record: state.TaskRecord) -> None:
+    """Refuse a record whose registrations are not the task's own: a record is input, and ``remove`` undoes
+    what it says.
+
+    The record's context must hold the task's answers (flash-new rewrites both together; a plain
+    ``copier update`` changes the version only), and every registration must be one the registration kinds plan
+    for that context, in any kind of repository (a Flash checkout gets every kind), compared by what places it
+    and what ``remove`` takes out (:meth:`~scaffold.registrations.Registration.locator`). The derived names of
+    the context are checked against the template by :func:`check_context`, which renders, where an edit is
+    undone.
+    """
+    path = state.record_path(name)
+    for key in ANSWER_KEYS:
+        if key not in answers or (key in LATER_ANSWERS and key not in record.context):
+            continue  # an answer the record's version did not ask
+        if record.context.get(key) != answers[key]:
+            raise InvalidState(
+                f"{path}: context {key} {record.context.get(key)!r} is not the task's answer ({answers[key]!r}): "
+                "restore it from git"
+            )
+    host = Host(root, "flash", answers["package"], answers["package_dir"])
+    try:
+        planned = registrations.planned(host, record.context, None)
+    except (KeyError, TypeError, AttributeError, ValueError):
+        raise InvalidState(f"{path}: its context lacks names of the task: restore it from git") from None
+    expected = {registration.locator() for registration in planned}
+    for registration in record.registrations:
+        if registration.locator() not in expected:
+            raise InvalidState(
+                f"{path} records an edit of {registration.file} that task {name!r} does not make "
+                f"({registration.kind}): restore it from git"
+            )
+
+
+def check_context(task: Task, *, write_cache: bool = True) -> None:
+    """Refuse a record whose context or files are not what the template makes of the task's answers.
+
+    The template derives every name (copier.yml); a render of the record's version with the answers the
+    record's context holds (each checked as a flag, the task's place taken from its answers file) must give
+    that context and at least the files the record lists.
+    """
+    from scaffold import template
+    from scaffold.render import render
+
+    record, path = task.record, state.record_path(task.name)
+    versions = template.available_versions()
+    if record.template_version not in versions:
+        raise InvalidState(
+            f"{path} is of template version {record.template_version!r}, not one of {', '.join(versions)} that "
+            "flash-new can check it against: upgrade flash-new, restore the record from git, or (a task rendered "
+            "from a template under development) delete the files it lists by hand"
+        )
+    given = {key: record.context[key] for key in ANSWER_KEYS if key in record.context}
+    try:
+        answers = check_answers(
+            {**given, **{key: task.answers[key] for key in IDENTITY if key in task.answers}}, f"{path}: context"
+        )
+    except UsageError as error:
+        raise InvalidState(str(error)) from None
+    rendered = render(answers, vcs_ref=record.template_version, write_cache=write_cache)
+    if rendered.context != record.context:
+        differ = sorted(
+            key for key in {*rendered.context, *record.context} if rendered.context.get(key) != record.context.get(key)
+        )
+        raise InvalidState(
+            f"{path}: context {', '.join(differ[:3])} is not what the template derives: restore it from git"
+        )
+    unknown = sorted(set(record.files) - set(rendered.files))
+    if unknown:
+        raise InvalidState(f"{path} lists {unknown[0]!r}, which the task does not generate: restore it from git")
 
 
 def find_task(root: Path, name: str) -> Task:
@@ -117,20 +215,10 @@ def plan_task(
     from scaffold.render import render
 
     rendered = render(answers, interactive=interactive, write_cache=not dry_run)
-    if interactive:  # the answers typed at the prompts: check them as flags are checked
-        asked = {key: rendered.context[key] for key in ("task_name", "data_type", "task_type", "kind")}
-        asked_options = TaskOptions(
-            **asked,
-            inputs=list(rendered.context["inputs"]),
-            extras=list(rendered.context["extras"]),
-            description=rendered.context["description"],
-            data_class=rendered.context["data_class"],
-            model_class=rendered.context["model_class"],
-            steps=rendered.context["steps"],
-            py_min=rendered.context["py_min"],
-            line_length=rendered.context["line_length"],
-        ).validate()
-        _check_new(host, asked_options)
+    if interactive:  # the answers typed at the prompts: check them as flags and answers files are
+        asked = check_answers({key: rendered.context[key] for key in ANSWER_KEYS}, "your answers")
+        placed = ("package", "package_dir", "docs_dir")
+        _check_new(host, TaskOptions(**{k: v for k, v in asked.items() if k not in placed}))
     check_generated(rendered.files, rendered.context)
     plan = Plan(host.root)
     for path, data in rendered.files.items():
@@ -165,8 +253,13 @@ def edited_files(host: Host, task: Task) -> list[str]:
     return edited
 
 
-def plan_remove(dest: Path | None, name: str, *, force: bool = False, package: str | None = None) -> Plan:
-    """Plan the removal of task ``name``: its files, its answers and record, and its registrations undone."""
+def plan_remove(
+    dest: Path | None, name: str, *, force: bool = False, package: str | None = None, write_cache: bool = True
+) -> Plan:
+    """Plan the removal of task ``name``: its files, its answers and record, and its registrations undone.
+
+    Without ``write_cache`` (a dry run) nothing is written anywhere, not even the template cache.
+    """
     host = detect(dest, package)
     check_no_journal(host.root)
     task = find_task(host.root, name)
@@ -175,6 +268,7 @@ def plan_remove(dest: Path | None, name: str, *, force: bool = False, package: s
             f"task {name!r} has no record ({state.record_path(name)}) to remove it exactly by: restore the record "
             "from git, or delete the task's files by hand"
         )
+    check_context(task, write_cache=write_cache)  # what is undone below is the task's own
     edited = [p for p in edited_files(host, task) if host.path(p).exists()]
     if edited and not force:
         raise ConflictError(
@@ -219,7 +313,7 @@ def kept_files(host: Host, task: Task) -> list[str]:
 
 
 def remove_task(dest: Path | None, name: str, *, dry_run: bool = False, force: bool = False, **kwargs) -> Plan:
-    plan = plan_remove(dest, name, force=force, **kwargs)
+    plan = plan_remove(dest, name, force=force, write_cache=not dry_run, **kwargs)
     if not dry_run:
         plan.apply()
     return plan

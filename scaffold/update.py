@@ -8,6 +8,10 @@ the template's ``_migrations``. Around it, flash-new
 * always names the task's answers file, and never passes answers that would rename or move the task; the
   answers it does pass (a renamed class, other inputs or extras: :func:`reanswer`) are checked as ``task``
   checks its flags, and copier merges their render with the contributor's edits as it merges a new version;
+* runs copier with trust (for the template's migrations) only on flash-new's own template at one of its
+  version tags, checked on each answers file (:mod:`scaffold.trust`) just before copier reads it, after the
+  task's record is checked against a render of its version (:func:`scaffold.tasks.check_context`); and renders
+  the new version first, so that answers giving code linters reject stop before copier runs;
 * finds the conflicts copier leaves while exiting 0 (inline markers, ``*.rej`` files, unmerged paths);
 * re-applies the task's registrations that went missing, and rewrites its record with the version and the
   digests of a pure render of the new version, so that ``remove`` still tells generated files from edits.
@@ -37,18 +41,16 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
-from scaffold import register, registrations, state, template
-from scaffold.errors import ConflictError, UsageError
+from scaffold import register, registrations, state, template, trust
+from scaffold.errors import ConflictError, UntrustedTemplate, UsageError
 from scaffold.host import Host, detect, repository
 from scaffold.merge import conflict_lines
-from scaffold.names import DEFAULT_TASK_TYPES, TaskOptions, check_generated
+from scaffold.names import DEFAULT_TASK_TYPES, FLAGS, IDENTITY, TaskOptions, check_generated
 from scaffold.plan import WRITES, Change, Plan, check_no_journal, signals_interrupt
 from scaffold.registrations import Registration
 from scaffold.registrations.base import read, write
-from scaffold.tasks import Task, edited_files, find_task, load_tasks, new_record
+from scaffold.tasks import Task, check_context, edited_files, find_task, load_tasks, new_record
 
-# Answers that place the task: changing them through an update would move its files under the old answers file.
-IDENTITY = ("task_name", "data_type", "task_type", "package", "package_dir", "docs_dir")
 _NO_HOOKS = ("-c", f"core.hooksPath={os.devnull}", "-c", "commit.gpgsign=false")
 # Answers an update may change: copier re-renders the task with them and merges the contributor's edits.
 REANSWERABLE = ("kind", "inputs", "extras", "steps", "description", "data_class", "model_class")
@@ -141,11 +143,6 @@ def _check_updatable(task: Task, target: str, versions: Sequence[str]) -> None:
         raise UsageError(
             f"task {task.name!r} has no template source or version in its answers file: restore the file from git"
         )
-    if task.answers["_src_path"] not in template.SRC_PATHS:
-        raise UsageError(
-            f"task {task.name!r} names the template {task.answers['_src_path']!r}, not flash-new's "
-            f"({template.SRC_PATH}): restore {state.answers_path(task.name)} from git"
-        )
     if task.version not in versions:
         raise UsageError(
             f"task {task.name!r} is at template version {task.version}, unknown to this flash-new "
@@ -155,6 +152,7 @@ def _check_updatable(task: Task, target: str, versions: Sequence[str]) -> None:
         raise UsageError(
             f"task {task.name!r} is at {task.version}, newer than {target}: pass --to {task.version} or a later version"
         )
+    trust.check_source(state.answers_path(task.name), task.answers, versions)
 
 
 def _check_answers(answers: dict) -> TaskOptions:
@@ -197,14 +195,69 @@ def reanswer(task: Task, data: dict, add_extras: Sequence[str] = ()) -> dict:
 
 
 def _check_render(task: Task, data: dict, target: str, write_cache: bool = True) -> None:
-    """Refuse answers whose code would not fit (names too wide, clashing): render them before copier writes."""
+    """Refuse answers whose code would not fit (names too wide, clashing): render them before copier writes.
+
+    The answers come from the answers file (named in the message) and ``data`` (named by their flags).
+    """
     from scaffold.render import render
 
     answers = {key: value for key, value in task.answers.items() if not key.startswith("_")}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        rendered = render({**answers, **data}, vcs_ref=target, write_cache=write_cache)
-    check_generated(rendered.files, rendered.context)
+        try:
+            rendered = render({**answers, **data}, vcs_ref=target, write_cache=write_cache)
+        except UsageError as error:
+            raise UsageError(
+                f"task {task.name!r} cannot be rendered at {target} ({error}): nothing was changed; "
+                "choose another version with --to, or fix the template"
+            ) from error
+    where = state.answers_path(task.name)
+    check_generated(rendered.files, rendered.context, lambda key: FLAGS[key] if key in data else f"{where}: {key}")
+
+
+def _updatable(
+    dest: Path, names: Sequence[str], all_tasks: bool, to: str | None, write_cache: bool = True
+) -> tuple[Path, list[Task], tuple[str, ...], str]:
+    """The repository, the tasks to update (each checked), the versions and the target version.
+
+    Without ``write_cache`` (a dry run, the copier command) nothing is written anywhere.
+    """
+    root = repository(dest)
+    if bool(names) == all_tasks:
+        raise UsageError("name the tasks to update, or pass --all (not both)")
+    check_no_journal(root)
+    tasks = load_tasks(root) if all_tasks else [find_task(root, name) for name in dict.fromkeys(names)]
+    if not tasks:
+        raise UsageError(f"{root} has no flash-new tasks: nothing to update")
+    versions = template.available_versions()
+    target = target_version(to, versions)
+    for task in tasks:
+        _check_updatable(task, target, versions)
+        if task.record is not None:
+            check_context(task, write_cache=write_cache)  # the record's context and files: the template's
+    return root, tasks, versions, target
+
+
+def copier_commands(
+    dest: Path, names: Sequence[str] = (), *, all_tasks: bool = False, to: str | None = None
+) -> list[str]:
+    """The plain ``copier update`` command of each task, once its answers and template source are checked.
+
+    It is what ``flash-new update`` runs, without flash-new's bookkeeping (registrations, record, conflict
+    report), except that copier takes the template from the project's copy of the history: that copy must be
+    this flash-new's bundle too. The checks hold for as long as the answers file and the copy stay as they are.
+    """
+    import shlex
+
+    root, tasks, _, target = _updatable(dest, names, all_tasks, to, write_cache=False)
+    problem = template.project_bundle_problem(root)  # plain copier reads the project's copy, unlike flash-new
+    if problem:
+        raise UntrustedTemplate(problem)
+    options = ["--trust", "--skip-tasks", "--defaults", "--conflict", "inline", "--vcs-ref", target]
+    return [
+        shlex.join(["copier", "update", *options, "--answers-file", state.answers_path(t.name), str(root)])
+        for t in tasks
+    ]
 
 
 def update_tasks(
@@ -223,22 +276,12 @@ def update_tasks(
     in a copy and returns each task's changes as its ``preview``; the repository is not touched.
     Conflicts do not stop the run: they are in each result's ``conflicts`` (see :func:`raise_for_conflicts`).
     """
-    root = repository(dest)
-    if bool(names) == all_tasks:
-        raise UsageError("name the tasks to update, or pass --all (not both)")
-    check_no_journal(root)
-    tasks = load_tasks(root) if all_tasks else [find_task(root, name) for name in dict.fromkeys(names)]
-    if not tasks:
-        raise UsageError(f"{root} has no flash-new tasks: nothing to update")
-    versions = template.available_versions()
-    target = target_version(to, versions)
+    root, tasks, versions, target = _updatable(dest, names, all_tasks, to, write_cache=not dry_run)
     if (data or add_extras) and len(tasks) > 1:
         raise UsageError("answers re-answer one task: name a single task to give them to")
-    for task in tasks:
-        _check_updatable(task, target, versions)
     answers = reanswer(tasks[0], data or {}, add_extras) if data or add_extras else {}
-    if answers:
-        _check_render(tasks[0], answers, target, write_cache=not dry_run)
+    for task in tasks:  # answers giving code linters reject stop here, before copier runs
+        _check_render(task, answers, target, write_cache=not dry_run)
     check_clean(root)
     if dry_run:
         with _scratch_clone(root) as copy:
@@ -359,20 +402,21 @@ def _commit_all(tree: Path) -> None:
     git(tree, *_NO_HOOKS, "commit", "-q", "--no-verify", "--allow-empty", "-m", "flash-new", env=_SNAPSHOT_ENV)
 
 
-def _run_copier(
-    root: Path, answers_file: str, target: str, data: dict, *, commit: str, write_cache: bool = True
-) -> None:
-    """Run ``copier update`` on ``answers_file`` from ``commit`` to ``target``, every version taken from this
-    flash-new's own bundle.
+def _run_copier(root: Path, task_name: str, target: str, data: dict, *, commit: str, write_cache: bool = True) -> None:
+    """Run ``copier update`` on the task's answers file from ``commit`` to ``target``, every version taken from
+    this flash-new's own bundle, once the answers file, as copier is about to read it, names flash-new's template
+    (:mod:`scaffold.trust`).
 
     The project's copy of the history could have been changed by anyone with a pull request, so copier never
     reads it here (:func:`scaffold.copier_internals.update_from`). Copier then records the packaged bundle's
-    path as ``_src_path``; :func:`_update_one` puts the project's spelling back.
+    path as ``_src_path``, and the project's spelling is put back at once.
     """
     from copier.errors import InvalidConfigFileError, UserMessageError
 
     from scaffold.copier_internals import compile_once, temporary_folder, update_from
 
+    answers_file = state.answers_path(task_name)
+    trust.check_source(answers_file, state.load_answers(root, task_name), template.available_versions())
     # copier prints some errors itself before raising them, even when quiet: the message below says it in one line
     with (
         warnings.catch_warnings(),
@@ -392,6 +436,10 @@ def _run_copier(
                 f"copier could not update {answers_file} to {target} ({message}): nothing was changed; "
                 "choose another version with --to, or fix the template"
             ) from error
+    # Copier recorded the packaged bundle as the source: the answers file names the project's copy again, as
+    # flash-new writes it, before anything reads it.
+    written = root / answers_file
+    written.write_bytes(state.with_template_source(written.read_bytes(), template.SRC_PATH, answers_file))
 
 
 def _plan_source(root: Path, task_name: str, plan: Plan) -> None:
@@ -411,7 +459,7 @@ def _update_one(root: Path, task: Task, target: str, data: dict, write_cache: bo
         return _refresh(host, task)
     answers_file = state.answers_path(task.name)
     edited = [path for path in edited_files(host, task) if host.path(path).is_file()]
-    _run_copier(root, answers_file, target, data, commit=task.version, write_cache=write_cache)
+    _run_copier(root, task.name, target, data, commit=task.version, write_cache=write_cache)
     answers = state.load_answers(root, task.name)
     version = str(answers.get("_commit", target))
     changed = changed_paths(root)
@@ -443,7 +491,7 @@ def _refresh(host: Host, task: Task) -> Updated:
     """A task already at the target version: only its missing registrations are added again (and its template
     source is the project's copy of this flash-new's bundle)."""
     plan = Plan(host.root)
-    records, reregistered = _reregister(host, task, task.record.context, plan)
+    records, reregistered = _reregister(host, task, task.record.context, plan)  # a context checked by _updatable
     if reregistered:
         record = replace(task.record, registrations=records)
         plan.add(state.record_path(task.name), record.to_bytes(), generated=False)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from scaffold.registrations.base import Registration, read, write
+from scaffold.registrations.base import SNAKE, Registration, read, write
 
 
 def section(context: dict) -> str:
@@ -80,3 +80,8 @@ class ApiSection(Registration):
     def describe(self) -> str:
         heading = self.text.split("\n", 1)[0]
         return f"{self.file} does not have the task's API section {heading!r} (the autosummary of its classes)"
+
+    def check(self, where):
+        self.require(where, "file", self.file, rf"docs/source/api/{SNAKE}\.rst")
+        self.require(where, "text", self.text, r"[A-Z][^\n]*\n_+\n\n\.\. autosummary::\n(?:[^\n]*\n)+")
+        self.require(where, "header", self.header, r"(#+)\n[^\n]+\n\1\n(?:[^\n]*\n)*\.\. currentmodule:: [^\n]+\n")

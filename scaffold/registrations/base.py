@@ -12,6 +12,8 @@ file, a toctree, a heading). A kind implements
 * :meth:`Registration.describe`: one sentence for a user, saying what is missing in which file;
 * :meth:`Registration.revise` (optional): the edit turned into another of its kind where it stands, when a task's
   answers change (a renamed class), so that what a contributor or reviewer did around it stays.
+* :meth:`Registration.check`: refuse a record whose fields this kind never holds (records are input, and
+  ``remove`` undoes what they say).
 
 Tasks share edits: when two tasks insert the same element (``element`` names the fields that identify it) or
 rely on the same container (``container``), both records own it, and the last task removed takes it out.
@@ -23,11 +25,12 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from scaffold.errors import AnchorMissing, UsageError, missing_file
+from scaffold.errors import AnchorMissing, InvalidState, UsageError, missing_file
 
 if TYPE_CHECKING:
     from scaffold.host import Host
@@ -35,6 +38,11 @@ if TYPE_CHECKING:
 
 STEERING = {"recorded": False}
 FLAGS = ("inserted", "created")
+# What a record's fields are made of: a snake_case name (data type, task type), a package's import name, a module.
+SNAKE = r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*"
+PACKAGE = r"[A-Za-z_][A-Za-z0-9_]*"
+MODULE = rf"{PACKAGE}\.{SNAKE}\.{SNAKE}"
+PACKAGE_DIR = rf"(?:src/)?{PACKAGE}"
 _TYPES = {"str": (str,), "bool": (bool,), "list[str]": (list,)}
 
 
@@ -115,6 +123,25 @@ class Registration:
         """
         return None
 
+    def check(self, where: str) -> None:
+        """Raise :class:`~scaffold.errors.InvalidState` if a field holds what this kind never does.
+
+        ``where`` names the record. Each kind states its own file and fields; whether they are the task's own
+        (its answers would register them) is checked where the answers are at hand.
+        """
+
+    def refuse(self, where: str, what: str) -> InvalidState:
+        """The error for a record of this kind whose ``what`` is not what the kind holds."""
+        return InvalidState(
+            f"{where} records a {self.kind} edit of {self.file!r} whose {what} flash-new never writes: "
+            "restore it from git"
+        )
+
+    def require(self, where: str, what: str, value: str, pattern: str) -> None:
+        """Refuse the record unless ``value`` (the field ``what``) matches the regular expression ``pattern``."""
+        if not re.fullmatch(pattern, value):
+            raise self.refuse(where, what)
+
     # ---- ownership shared across tasks ---------------------------------------------------------------------
 
     def _same(self, other: Registration, keys: tuple[str, ...]) -> bool:
@@ -155,6 +182,11 @@ class Registration:
                 value = getattr(self, item.name)
                 data[item.name] = list(value) if isinstance(value, list) else value
         return data
+
+    def locator(self) -> str:
+        """What decides where the edit is and what ``undo`` takes out: the identity, but for fields that only say
+        how ``apply`` writes the edit (a kind overrides it), which earlier versions may have written otherwise."""
+        return self.identity()
 
     def identity(self) -> str:
         """The edit, whatever its flags: equal for two records of the same edit."""

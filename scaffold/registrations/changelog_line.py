@@ -154,3 +154,7 @@ class ChangelogLine(Registration):
         if name is None:
             return f"{self.file} does not have the task's line {self.text.strip()!r}"
         return f"{self.file} has no line naming {name} (the task's entry under 'Added' of the unreleased section)"
+
+    def check(self, where):
+        self.require(where, "file", self.file, re.escape(CHANGELOG))
+        self.require(where, "text", self.text, r"- Added the `[A-Z][A-Za-z0-9]*` task: [^\n]+\n")

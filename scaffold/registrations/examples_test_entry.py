@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from scaffold import pyedit
+from scaffold.registrations.base import SNAKE
 from scaffold.registrations.examples_test_import import EXAMPLES_TEST, SKLEARN_FLAG
 from scaffold.registrations.list_entry import ListEntry
 
@@ -41,3 +42,11 @@ class ExamplesTestEntry(ListEntry):
 
     def describe(self) -> str:
         return f"{self.file} does not run the example {'/'.join(self.key)} in test_example"
+
+    def check(self, where):
+        if self.file != EXAMPLES_TEST:
+            raise self.refuse(where, "file")
+        if len(self.key) != 2:
+            raise self.refuse(where, "key")
+        self.require(where, "key", self.key[0], SNAKE)
+        self.require(where, "key", self.key[1], rf"{SNAKE}\.py")

@@ -73,3 +73,10 @@ class ExamplesTestImport(Registration):
 
     def describe(self) -> str:
         return f"{self.file} does not import {self.name} from {self.module}"
+
+    def check(self, where):
+        for what, value, expected in (("file", self.file, EXAMPLES_TEST), ("module", self.module, IMPORT_FLAGS)):
+            if value != expected:
+                raise self.refuse(where, what)
+        if self.name != SKLEARN_FLAG:
+            raise self.refuse(where, "name")

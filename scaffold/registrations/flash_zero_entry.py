@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from scaffold import pyedit
+from scaffold.registrations.base import MODULE, PACKAGE_DIR
 from scaffold.registrations.list_entry import ListEntry
 
 
@@ -30,3 +31,9 @@ class FlashZeroEntry(ListEntry):
 
     def describe(self) -> str:
         return f"{self.file} does not list {self.key[0]} among Flash Zero's tasks"
+
+    def check(self, where):
+        self.require(where, "file", self.file, rf"{PACKAGE_DIR}/__main__\.py")
+        if len(self.key) != 1:
+            raise self.refuse(where, "key")
+        self.require(where, "key", self.key[0], MODULE)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, ClassVar
@@ -47,6 +48,9 @@ class ListEntry(Registration):
         if len(found) > 1:
             raise anchor_repeated(self.file, self.anchor, len(found))
         return found[0]
+
+    def locator(self) -> str:
+        return json.dumps([self.kind, self.file, self.key])
 
     def apply(self, plan):
         text = require(plan, self.file, self.what)

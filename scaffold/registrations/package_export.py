@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from scaffold import pyedit
 from scaffold.names import MAX_LINE_WIDTH, line_width
-from scaffold.registrations.base import Registration, read, write
+from scaffold.registrations.base import MODULE, PACKAGE_DIR, SNAKE, Registration, read, write
 
 
 @dataclass
@@ -80,3 +82,14 @@ class PackageExport(Registration):
 
     def describe(self) -> str:
         return f"{self.file} does not import {', '.join(self.names)} from {self.module}"
+
+    def locator(self) -> str:
+        return json.dumps([self.kind, self.file, self.module, sorted(self.names)])
+
+    def check(self, where):
+        self.require(where, "file", self.file, rf"{PACKAGE_DIR}/{SNAKE}/__init__\.py")
+        self.require(where, "module", self.module, MODULE)
+        if len(self.names) != 2 or not all(re.fullmatch(r"[A-Z][A-Za-z0-9]*", name) for name in self.names):
+            raise self.refuse(where, "names")
+        if not self.text.startswith(f"from {self.module} import ") or not self.text.endswith("\n"):
+            raise self.refuse(where, "text")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from scaffold.registrations.base import Registration, read, write
+from scaffold.registrations.base import SNAKE, Registration, read, write
 
 
 @dataclass
@@ -37,3 +37,6 @@ class TestsPackage(Registration):
 
     def describe(self) -> str:
         return f"{self.file} is missing: the data type's tests folder is no package without it"
+
+    def check(self, where):
+        self.require(where, "file", self.file, rf"tests/{SNAKE}/__init__\.py")

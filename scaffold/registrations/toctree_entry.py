@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 
 from scaffold import rst
 from scaffold.errors import anchor_absent, anchor_repeated
-from scaffold.registrations.base import STEERING, Registration, read, require, write
+from scaffold.registrations.base import SNAKE, STEERING, Registration, read, require, write
 
 DOCS_INDEX = "docs/source/index.rst"
 API_CAPTION = "API Reference"
@@ -30,6 +30,10 @@ def caption(data_type: str) -> str:
 
 def _toctrees(lines: list[str], title: str) -> list[rst.Toctree]:
     return [tree for tree in rst.toctrees(lines) if tree.caption == title]
+
+
+def _lines(plan, index_file: str) -> list[str]:
+    return (read(plan, index_file) or "").splitlines(keepends=True)
 
 
 @dataclass
@@ -60,8 +64,7 @@ class ToctreeEntry(Registration):
         index_file = DOCS_INDEX if host.is_flash else f"{docs}/index.rst"
         if host.is_flash or docs and host.path(index_file).is_file():
             # New data-type toctrees go before the API toctree in Flash (and where there is one), at the end elsewhere.
-            index = (read(plan, index_file) or "").splitlines(keepends=True)
-            before = API_CAPTION if host.is_flash or _toctrees(index, API_CAPTION) else None
+            before = API_CAPTION if host.is_flash or _toctrees(_lines(plan, index_file), API_CAPTION) else None
             found.append(
                 cls(index_file, caption=caption(data_type), entry=f"reference/{context['doc_page']}", before=before)
             )
@@ -123,3 +126,9 @@ class ToctreeEntry(Registration):
 
     def describe(self) -> str:
         return f"{self.file} does not list {self.entry} in its toctree captioned {self.caption!r}"
+
+    def check(self, where):
+        self.require(where, "file", self.file, r"(?:[^/]+/)*index\.rst")  # <docs_dir>/index.rst
+        self.require(where, "entry", self.entry, rf"(?:reference|api)/{SNAKE}")
+        if not self.caption.strip() or not self.caption.isprintable():
+            raise self.refuse(where, "caption")
