@@ -124,6 +124,35 @@ def test_every_open_question_is_asked_and_a_dry_run_asks_them_too(tmp_path):
     assert "  src/team_tasks/gauge/level/model.py" in real.stdout
 
 
+def refused(child: pexpect.spawn, question: str, bad: str, words: str, good: str) -> None:
+    """Type ``bad`` at ``question``: the prompt must say ``words`` and stay; then answer ``good``."""
+    answer(child, question, bad)
+    child.expect_exact(words, timeout=20)
+    child.sendcontrol("u")
+    child.send(good + "\r")
+
+
+def test_a_bad_answer_is_refused_at_its_own_prompt(tmp_path):
+    """Each name is checked as it is typed, with the rule and words of its flag, and asked again."""
+    root = make_package(tmp_path / "project")
+    child = spawn("task", "sensor", "--dest", str(root), env={"NO_COLOR": "1"})
+    keep_choices(child, "Which Flash base class the task extends")
+    refused(child, "Data type (the subpackage the task lives in)", "Bad-Type", "snake_case identifier", "gauge")
+    refused(child, "Task type (the task's own subpackage)", "level 2", "snake_case identifier", "level")
+    keep_choices(child, "Data sources, each with its Input class and from_* constructor")
+    keep_choices(child, "The guide's optional extras")
+    keep_choices(child, "How the Task's training, validation, test and predict steps are written")
+    refused(child, "One line describing the task", "two  spaces", "single spaces", "Reads gauges.")
+    refused(child, "The DataModule class name", "gauge_data", "CamelCase class name", "GaugeReadings")
+    refused(child, "The Task class name", "9Model", "CamelCase class name", "GaugeLevels")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0, plain(child.before)
+    model = (root / "src/team_tasks/gauge/level/model.py").read_text()
+    assert "class GaugeLevels(ClassificationTask):" in model
+    assert "class GaugeReadings(" in (root / "src/team_tasks/gauge/level/data.py").read_text()
+
+
 def test_ctrl_c_at_a_question_writes_nothing(tmp_path):
     root = make_package(tmp_path / "project")
     before = tree_snapshot(root)
