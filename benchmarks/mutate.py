@@ -34,7 +34,7 @@ MODULES = {
     "scaffold/check.py": ["tests/test_check.py"],
 }
 COPIED = ["scaffold", "maintainer", "tests", "templates"]  # and every file at the top of the repository
-STATUS = {0: "survived", 1: "killed", 3: "killed", 36: "timeout", 24: "timeout", -24: "timeout", 152: "timeout"}
+NOT_KILLED = ("survived", "no tests")  # a mutant no selected test reaches is not caught either
 
 
 def _top_files() -> list[str]:
@@ -77,19 +77,23 @@ def run_module(module: str, tests: list[str], children: int) -> dict:
     )
     seconds = time.perf_counter() - began
     (scratch / "mutmut-run.log").write_text(run.stdout + run.stderr)
+    if run.returncode != 0:
+        sys.exit(f"mutmut failed on {module} (exit {run.returncode}): see {scratch / 'mutmut-run.log'}")
+    from mutmut.stats import status_by_exit_code  # mutmut's own reading of a mutant's exit code
+
     codes = {}
     for meta in sorted((scratch / "mutants").glob(f"{module}.meta")):
         codes.update(json.loads(meta.read_text())["exit_code_by_key"])
     counts: dict[str, int] = {}
     survivors = []
     for name, code in sorted(codes.items()):
-        status = STATUS.get(code, "not checked" if code is None else f"other ({code})")
+        status = status_by_exit_code[code]
         counts[status] = counts.get(status, 0) + 1
-        if status == "survived":
+        if status in NOT_KILLED:
             diff = subprocess.run(
                 [sys.executable, "-m", "mutmut", "show", name], cwd=scratch, capture_output=True, text=True
             ).stdout
-            survivors.append({"name": name, "diff": diff})
+            survivors.append({"name": name, "status": status, "diff": diff})
     total = sum(counts.values())
     killed = counts.get("killed", 0) + counts.get("timeout", 0)
     return {
@@ -122,7 +126,8 @@ def main(argv: list[str]) -> None:
     for module, r in results.items():
         c = r["counts"]
         print(
-            f"| {module} | {r['mutants']} | {c.get('killed', 0)} | {c.get('timeout', 0)} | {c.get('survived', 0)} "
+            f"| {module} | {r['mutants']} | {c.get('killed', 0)} | {c.get('timeout', 0)} "
+            f"| {c.get('survived', 0) + c.get('no tests', 0)} "
             f"| {r['kill_rate']}% | {r['seconds']} s |"
         )
 

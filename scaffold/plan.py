@@ -124,12 +124,6 @@ class Plan:
             "changes": [{"path": c.path, "action": c.action, "diff": c.diff()} for c in self.changes],
         }
 
-    def summary(self) -> dict[str, int]:
-        counts: dict[str, int] = {}
-        for change in self.changes:
-            counts[change.action] = counts.get(change.action, 0) + 1
-        return counts
-
     def apply(self, before_write: Callable[[Change], None] | None = None) -> None:
         """Write every change, or none: any failure restores the tree as it was."""
         check_no_journal(self.root)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import itertools
+import shutil
+import subprocess
 
 import pytest
 
@@ -10,8 +12,8 @@ from scaffold.errors import ConflictError, UsageError
 from scaffold.names import TaskOptions
 from scaffold.plan import rollback
 from scaffold.state import JOURNAL
-from scaffold.tasks import create_task, plan_remove, plan_task
-from tests.conftest import make_flash_checkout, tree_snapshot
+from scaffold.tasks import create_task, plan_remove, plan_task, remove_task
+from tests.conftest import make_flash_checkout, make_package, tree_snapshot
 
 FAILURES = [RuntimeError("injected"), KeyboardInterrupt(), OSError(28, "No space left on device")]
 
@@ -112,3 +114,46 @@ def test_identical_files_are_left_alone(tmp_path):
     (root / example.path).write_bytes(example.after)
     plan = create_task(root, TaskOptions("myclf"))
     assert next(c for c in plan.changes if c.path == example.path).action == "identical"
+
+
+def _files(root) -> dict[str, bytes]:
+    return {path: data for path, data in tree_snapshot(root).items() if data != b"<dir>"}
+
+
+@pytest.mark.parametrize("run", ["task", "remove"])
+def test_the_dry_run_diffs_applied_with_patch_give_exactly_what_the_real_run_writes(tmp_path, run):
+    """``--dry-run --json`` lists every change with its diff: GNU patch turns a copy of the tree into what the run
+    leaves, created and deleted files and a shared file without a final newline included (empty files, which a
+    unified diff cannot show, are created or deleted as listed)."""
+    root = make_package(tmp_path / "project")
+    (root / "CHANGELOG.md").write_bytes((root / "CHANGELOG.md").read_bytes().rstrip(b"\n"))
+    pristine = tree_snapshot(root)
+    if run == "remove":
+        create_task(root, TaskOptions("first"))
+    copy = tmp_path / "copy"
+    shutil.copytree(root, copy)
+
+    dry = create_task(root, TaskOptions("first"), dry_run=True) if run == "task" else plan_remove(root, "first")
+    listed = dry.to_json()
+    assert listed["root"] == str(root)
+    assert sorted(c["action"] for c in listed["changes"]) == sorted(c.action for c in dry.changes)
+    assert {c["action"] for c in listed["changes"]} >= ({"create", "modify"} if run == "task" else {"delete", "modify"})
+    (tmp_path / "plan.diff").write_text("".join(c["diff"] for c in listed["changes"]))
+    patched = subprocess.run(
+        ["patch", "-p1", "-E", "--batch", "-d", str(copy), "-i", str(tmp_path / "plan.diff")],
+        capture_output=True,
+        text=True,
+    )
+    assert patched.returncode == 0, patched.stdout + patched.stderr
+    for change in listed["changes"]:  # a unified diff cannot show an empty file: the listing names it
+        if not change["diff"] and change["action"] == "create":
+            (copy / change["path"]).touch()
+        elif not change["diff"] and change["action"] == "delete":
+            (copy / change["path"]).unlink()
+
+    if run == "task":
+        create_task(root, TaskOptions("first"))
+    else:
+        remove_task(root, "first")
+        assert tree_snapshot(root) == pristine  # the folders the deletions emptied are gone too
+    assert _files(copy) == _files(root)
