@@ -26,7 +26,7 @@ WORK = REPO / "build" / "mutate"
 REGISTRATION_TESTS = ["tests/test_undo.py", "tests/test_register.py"]
 MODULES = {
     "scaffold/plan.py": ["tests/test_plan.py", "tests/test_journal.py"],
-    "scaffold/state.py": ["tests/test_journal.py", "tests/test_check.py"],
+    "scaffold/state.py": ["tests/test_state.py", "tests/test_journal.py", "tests/test_check.py"],
     "scaffold/template.py": ["tests/test_versions.py", "tests/test_check.py"],
     "scaffold/register.py": REGISTRATION_TESTS,
     "scaffold/registrations/*.py": REGISTRATION_TESTS,

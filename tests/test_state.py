@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
+import shutil
+from pathlib import Path
 
 import pytest
 
 from scaffold import state
 from scaffold.errors import UsageError
+from scaffold.names import TaskOptions
+from scaffold.tasks import create_task
 from tests.conftest import flash_new, git_commit_all, make_package, tree_snapshot
 
 
@@ -111,3 +115,134 @@ def test_journal_round_trip():
     assert state.Journal.from_json(json.loads(journal.to_bytes())) == journal
     with pytest.raises(UsageError, match="is not a flash-new journal"):
         state.Journal.from_json({"pid": 7, "files": {"/etc/passwd": None}, "dirs": []})
+
+
+# ---- reading and writing state, in the library: what every command relies on ----------------------------------
+
+
+@pytest.fixture(scope="module")
+def alpha_project(tmp_path_factory):
+    root = make_package(tmp_path_factory.mktemp("state") / "project")
+    create_task(root, TaskOptions("alpha"))
+    return root
+
+
+@pytest.fixture
+def local(alpha_project, tmp_path):
+    """A copy of a project holding the task ``alpha`` that a test may damage."""
+    return Path(shutil.copytree(alpha_project, tmp_path / "project"))
+
+
+def _refused(read, root: Path) -> None:
+    before = tree_snapshot(root)
+    with pytest.raises(UsageError) as error:
+        read()
+    assert error.value.exit_code == 2
+    assert tree_snapshot(root) == before
+
+
+MORE_BAD_RECORDS = [
+    '{"template_version": 1}',
+    '{"template_version": "v0.1.0", "files": {"a.py": 1}}',
+    '{"template_version": "v0.1.0", "files": {"a.py": "0a"}, "context": []}',
+    '{"template_version": "v0.1.0", "registrations": {}}',
+    '{"template_version": "v0.1.0", "registrations": ["x"]}',
+    '{"template_version": "v0.1.0", "registrations": [{"op": 1, "file": "x"}]}',
+    '{"template_version": "v0.1.0", "registrations": [{"op": "toctree-entry", "file": 1}]}',
+    '{"template_version": "v0.1.0", "registrations": [{"op": "toctree-entry"}]}',
+]
+
+
+@pytest.mark.parametrize("text", [text for text, _ in BAD_RECORDS.values()] + MORE_BAD_RECORDS)
+def test_a_malformed_record_is_refused_when_read(local, text):
+    _write(local / state.record_path("alpha"), text)
+    _refused(lambda: state.load_record(local, "alpha"), local)
+
+
+@pytest.mark.parametrize("text", ["a: [", "- a\n- b\n", "1: one\n", "just text\n", "\udcff"])
+def test_a_malformed_answers_file_is_refused_when_read(local, text):
+    _write(local / state.answers_path("alpha"), text)
+    _refused(lambda: state.load_answers(local, "alpha"), local)
+
+
+def test_an_answers_file_that_is_a_folder_is_refused_when_read(local):
+    (local / state.answers_path("alpha")).unlink()
+    (local / state.answers_path("alpha")).mkdir()
+    _refused(lambda: state.load_answers(local, "alpha"), local)
+
+
+def test_an_empty_answers_file_holds_no_answers(local):
+    answers = state.load_answers(local, "alpha")
+    assert answers["task_name"] == "alpha"
+    (local / state.answers_path("alpha")).write_text("")
+    assert state.load_answers(local, "alpha") == {}
+
+
+def test_a_record_reads_back_as_written_with_its_defaults(local):
+    record = state.load_record(local, "alpha")
+    assert record.registrations and record.files and record.context["task_name"] == "alpha"
+    again = state.TaskRecord.from_json(json.loads(record.to_bytes()), "x")
+    assert again == record
+    assert again.to_bytes() == (local / state.record_path("alpha")).read_bytes()
+
+    (local / state.record_path("alpha")).write_text('{"template_version": "v0.1.0"}')
+    assert state.load_record(local, "alpha") == state.TaskRecord("v0.1.0")
+    assert state.load_record(local, "beta") is None
+
+
+def test_a_record_is_written_the_same_whatever_the_order_it_was_built_in(local):
+    record = state.load_record(local, "alpha")
+    files, context = list(record.files.items()), list(record.context.items())
+    shuffled = state.TaskRecord(
+        record.template_version, dict(reversed(files)), dict(reversed(context)), record.registrations
+    )
+    assert shuffled.to_bytes() == record.to_bytes()
+    assert list(json.loads(shuffled.to_bytes())["files"]) == sorted(record.files)
+
+
+def test_only_task_names_are_listed_as_tasks_in_order(local, tmp_path):
+    folder = local / state.STATE_DIR
+    for name in ("_journal.json", "Upper.json", "9lives.json", "beta.yml", "zeta.json", "notes.txt"):
+        (folder / name).write_text("{}")
+    (folder / "gamma.json").mkdir()
+    (folder / "gamma.yml").mkdir()
+    (folder / "delta.yml").write_text("")
+    assert state.recorded_tasks(local) == ["alpha", "zeta"]
+    assert state.answered_tasks(local) == ["alpha", "beta", "delta"]
+    assert state.recorded_tasks(tmp_path) == state.answered_tasks(tmp_path) == []
+
+
+JOURNAL_CASES = {
+    "round trip": {"pid": 7, "files": {"a.py": "eAo=", "b/c.py": None}, "dirs": ["b"]},
+    "not a mapping": [],
+    "pid not a number": {"pid": "7", "files": {}, "dirs": []},
+    "files not a mapping": {"pid": 7, "files": [], "dirs": []},
+    "dirs not a list": {"pid": 7, "files": {}, "dirs": "b"},
+    "a dir not text": {"pid": 7, "files": {}, "dirs": [3]},
+    "a dir outside": {"pid": 7, "files": {}, "dirs": ["b/../.."]},
+    "a dir absolute": {"pid": 7, "files": {}, "dirs": ["/tmp"]},
+    "a dir empty": {"pid": 7, "files": {}, "dirs": [""]},
+    "a file outside": {"pid": 7, "files": {"../a.py": None}, "dirs": []},
+    "a file absolute": {"pid": 7, "files": {"/etc/passwd": None}, "dirs": []},
+    "bytes not text": {"pid": 7, "files": {"a.py": 3}, "dirs": []},
+    "bytes not base64": {"pid": 7, "files": {"a.py": "e!o="}, "dirs": []},
+}
+
+
+@pytest.mark.parametrize("case", list(JOURNAL_CASES))
+def test_a_journal_is_read_back_exactly_or_refused(local, case):
+    assert state.load_journal(local) is None and not state.has_journal(local)
+    (local / state.JOURNAL).write_text(json.dumps(JOURNAL_CASES[case]))
+    assert state.has_journal(local)
+    if case == "round trip":
+        journal = state.load_journal(local)
+        assert journal == state.Journal(7, {"a.py": b"x\n", "b/c.py": None}, ["b"])
+        assert json.loads(journal.to_bytes()) == JOURNAL_CASES[case]
+    else:
+        _refused(lambda: state.load_journal(local), local)
+
+
+@pytest.mark.parametrize("text", ["{", "\udcff"])
+def test_a_journal_that_is_not_json_is_refused(local, text):
+    _write(local / state.JOURNAL, text)
+    _refused(lambda: state.load_journal(local), local)
