@@ -6,7 +6,13 @@ against the tests that reach the mutated function. Every module runs in its own 
 printed as Markdown and written to ``build/mutate/results.json``, with each survivor's diff, for
 ``benchmarks/MUTATION.md``.
 
-    python benchmarks/mutate.py [MODULE ...]     # default: every module below
+    python benchmarks/mutate.py [--max-children N] [MODULE ...]     # default: every module below
+    python benchmarks/mutate.py --survivors [MODULE ...]             # after tests were added: see below
+
+``--survivors`` re-runs only the mutants that a module's last run left alive, in the same scratch copy with the
+repository's current tests (stats collected afresh, so that new tests are associated with the functions they
+reach). It refuses when the module's code changed since that run; killed mutants stay killed, since tests
+are only ever added.
 """
 
 from __future__ import annotations
@@ -57,7 +63,7 @@ def _config(module: str, tests: list[str]) -> str:
 
 
 def run_module(module: str, tests: list[str], children: int) -> dict:
-    scratch = WORK / module.removeprefix("scaffold/").replace("/*.py", "").removesuffix(".py")
+    scratch = _scratch(module)
     shutil.rmtree(scratch, ignore_errors=True)
     scratch.mkdir(parents=True)
     for name in COPIED + _top_files():
@@ -67,18 +73,53 @@ def run_module(module: str, tests: list[str], children: int) -> dict:
         else:
             shutil.copyfile(source, scratch / name)
     (scratch / "pyproject.toml").write_text((REPO / "pyproject.toml").read_text() + _config(module, tests))
+    seconds = _mutmut(scratch, module, ["--max-children", str(children)])
+    return _results(scratch, module, tests, seconds)
+
+
+def _scratch(module: str) -> Path:
+    return WORK / module.removeprefix("scaffold/").replace("/*.py", "").removesuffix(".py")
+
+
+def _mutmut(scratch: Path, module: str, args: list[str], log: str = "mutmut-run.log") -> float:
     began = time.perf_counter()
     run = subprocess.run(
-        [sys.executable, "-m", "mutmut", "run", "--max-children", str(children)],
+        [sys.executable, "-m", "mutmut", "run", *args],
         cwd=scratch,
         capture_output=True,
         text=True,
         env={**os.environ, "PYTHONPATH": ""},
     )
     seconds = time.perf_counter() - began
-    (scratch / "mutmut-run.log").write_text(run.stdout + run.stderr)
+    (scratch / log).write_text(run.stdout + run.stderr)
     if run.returncode != 0:
-        sys.exit(f"mutmut failed on {module} (exit {run.returncode}): see {scratch / 'mutmut-run.log'}")
+        sys.exit(f"mutmut failed on {module} (exit {run.returncode}): see {scratch / log}")
+    return seconds
+
+
+def rerun_survivors(module: str, previous: dict, children: int) -> dict:
+    """Run again, with the current tests, the mutants ``previous`` (the module's last result) left alive."""
+    scratch = _scratch(module)
+    changed = [
+        path.as_posix()
+        for path in sorted(REPO.glob(module))
+        if (scratch / path.relative_to(REPO)).read_bytes() != path.read_bytes()
+    ]
+    if changed:
+        sys.exit(f"{', '.join(changed)} changed since the last run of {module}: run it whole again")
+    shutil.rmtree(scratch / "tests")
+    shutil.copytree(REPO / "tests", scratch / "tests", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    (scratch / "mutants" / "mutmut-stats.json").unlink(missing_ok=True)  # associate the new tests too
+    names = [survivor["name"] for survivor in previous["survivors"]]
+    seconds = previous["seconds"]
+    if names:
+        seconds += _mutmut(scratch, module, ["--max-children", str(children), *names], log="mutmut-rerun.log")
+    result = _results(scratch, module, previous["tests"], seconds)
+    result["rerun"] = {"mutants": len(names), "first_run_seconds": previous["seconds"]}
+    return result
+
+
+def _results(scratch: Path, module: str, tests: list[str], seconds: float) -> dict:
     from mutmut.stats import status_by_exit_code  # mutmut's own reading of a mutant's exit code
 
     codes = {}
@@ -108,7 +149,9 @@ def run_module(module: str, tests: list[str], children: int) -> dict:
 
 
 def main(argv: list[str]) -> None:
-    children = 1
+    children, survivors = 1, False
+    if argv[:1] == ["--survivors"]:
+        survivors, argv = True, argv[1:]
     if argv[:1] == ["--max-children"]:
         children, argv = int(argv[1]), argv[2:]
     modules = argv or list(MODULES)
@@ -116,8 +159,12 @@ def main(argv: list[str]) -> None:
     results_file = WORK / "results.json"
     results = json.loads(results_file.read_text()) if results_file.exists() else {}
     for module in modules:
-        print(f"mutating {module} with {', '.join(MODULES[module])} ...", flush=True)
-        results[module] = run_module(module, MODULES[module], children)
+        if survivors:
+            print(f"running {module}'s survivors again with the current tests ...", flush=True)
+            results[module] = rerun_survivors(module, results[module], children)
+        else:
+            print(f"mutating {module} with {', '.join(MODULES[module])} ...", flush=True)
+            results[module] = run_module(module, MODULES[module], children)
         results_file.write_text(json.dumps(results, indent=2) + "\n")
         r = results[module]
         print(f"  {r['mutants']} mutants, {r['counts']}, kill rate {r['kill_rate']}%, {r['seconds']} s", flush=True)

@@ -113,7 +113,9 @@ def test_identical_files_are_left_alone(tmp_path):
     (root / example.path).parent.mkdir(parents=True)
     (root / example.path).write_bytes(example.after)
     plan = create_task(root, TaskOptions("myclf"))
-    assert next(c for c in plan.changes if c.path == example.path).action == "identical"
+    left_alone = next(c for c in plan.changes if c.path == example.path)
+    assert left_alone.action == "identical"
+    assert left_alone.diff() == ""  # the dry run shows no diff for it
 
 
 def _files(root) -> dict[str, bytes]:
@@ -157,3 +159,19 @@ def test_the_dry_run_diffs_applied_with_patch_give_exactly_what_the_real_run_wri
         remove_task(root, "first")
         assert tree_snapshot(root) == pristine  # the folders the deletions emptied are gone too
     assert _files(copy) == _files(root)
+
+
+@pytest.mark.parametrize("force", [False, True], ids=["conflict", "forced"])
+def test_a_dry_run_over_a_file_that_is_not_utf8_shows_its_diff(tmp_path, force):
+    root = make_package(tmp_path / "project")
+    plan, _ = plan_task(root, TaskOptions("first"))
+    example = next(c.path for c in plan.changes if c.path.startswith("examples/"))
+    (root / example).parent.mkdir(parents=True)
+    (root / example).write_bytes(b"# caf\xe9 au lait\n")
+    before = tree_snapshot(root)
+
+    dry = create_task(root, TaskOptions("first"), dry_run=True, force=force)
+    change = next(c for c in dry.to_json()["changes"] if c["path"] == example)
+    assert change["action"] == ("modify" if force else "conflict")
+    assert "-# caf\ufffd au lait\n" in change["diff"].splitlines(keepends=True)
+    assert tree_snapshot(root) == before
