@@ -123,10 +123,10 @@ def _files(root) -> dict[str, bytes]:
 
 
 @pytest.mark.parametrize("run", ["task", "remove"])
-def test_the_dry_run_diffs_applied_with_patch_give_exactly_what_the_real_run_writes(tmp_path, run):
-    """``--dry-run --json`` lists every change with its diff: GNU patch turns a copy of the tree into what the run
-    leaves, created and deleted files and a shared file without a final newline included (empty files, which a
-    unified diff cannot show, are created or deleted as listed)."""
+def test_the_dry_run_diffs_applied_with_git_give_exactly_what_the_real_run_writes(tmp_path, run):
+    """``--dry-run --json`` lists every change with its diff: ``git apply`` turns a copy of the tree into what the
+    run leaves, created and deleted files and a shared file without a final newline included (an empty file, which
+    a unified diff cannot show, is created as listed)."""
     root = make_package(tmp_path / "project")
     (root / "CHANGELOG.md").write_bytes((root / "CHANGELOG.md").read_bytes().rstrip(b"\n"))
     pristine = tree_snapshot(root)
@@ -140,18 +140,17 @@ def test_the_dry_run_diffs_applied_with_patch_give_exactly_what_the_real_run_wri
     assert listed["root"] == str(root)
     assert sorted(c["action"] for c in listed["changes"]) == sorted(c.action for c in dry.changes)
     assert {c["action"] for c in listed["changes"]} >= ({"create", "modify"} if run == "task" else {"delete", "modify"})
+    for change in listed["changes"]:  # each diff names its file on both sides, as ``git diff`` does
+        assert not change["diff"] or change["diff"].startswith(f"--- a/{change['path']}\n+++ b/{change['path']}\n")
     (tmp_path / "plan.diff").write_text("".join(c["diff"] for c in listed["changes"]))
-    patched = subprocess.run(
-        ["patch", "-p1", "-E", "--batch", "-d", str(copy), "-i", str(tmp_path / "plan.diff")],
-        capture_output=True,
-        text=True,
-    )
-    assert patched.returncode == 0, patched.stdout + patched.stderr
-    for change in listed["changes"]:  # a unified diff cannot show an empty file: the listing names it
-        if not change["diff"] and change["action"] == "create":
-            (copy / change["path"]).touch()
-        elif not change["diff"] and change["action"] == "delete":
+    applied = subprocess.run(["git", "apply", str(tmp_path / "plan.diff")], cwd=copy, capture_output=True, text=True)
+    assert applied.returncode == 0, applied.stdout + applied.stderr
+    for change in listed["changes"]:
+        if change["action"] == "delete":  # a diff empties a file, the listing says it goes
+            assert (copy / change["path"]).read_bytes() == b"", change["path"]
             (copy / change["path"]).unlink()
+        elif change["action"] == "create" and not change["diff"]:  # a unified diff cannot show an empty file
+            (copy / change["path"]).touch()
 
     if run == "task":
         create_task(root, TaskOptions("first"))
