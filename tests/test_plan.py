@@ -174,3 +174,22 @@ def test_a_dry_run_over_a_file_that_is_not_utf8_shows_its_diff(tmp_path, force):
     assert change["action"] == ("modify" if force else "conflict")
     assert "-# caf\ufffd au lait\n" in change["diff"].splitlines(keepends=True)
     assert tree_snapshot(root) == before
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda root: (root / "examples").write_text(""),  # a file where the example's folder goes
+        lambda root: (root / "src/team_tasks/first").write_text(""),  # ... where a folder two levels up goes
+        lambda root: (root / "examples/first/first_classification.py").mkdir(parents=True),
+    ],
+    ids=["file-for-folder", "file-for-outer-folder", "folder-for-file"],
+)
+def test_a_file_where_a_folder_goes_or_the_reverse_is_refused_and_nothing_written(tmp_path, make):
+    root = make_package(tmp_path / "project")
+    make(root)
+    before = tree_snapshot(root)
+    with pytest.raises(UsageError) as error:
+        create_task(root, TaskOptions("first"))
+    assert error.value.exit_code == 2
+    assert tree_snapshot(root) == before
