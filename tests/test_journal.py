@@ -156,3 +156,113 @@ def test_a_run_killed_while_the_journal_is_written_is_rolled_back(monkeypatch, t
     assert check.returncode == 0, check.stdout + check.stderr
     again = flash_new("task", "second", "--defaults", "--dest", str(killed))
     assert again.returncode == 0, again.stderr
+
+
+# ---- a run killed outright: what it leaves, and rollback -----------------------------------------------------
+
+
+class Killed(BaseException):
+    """A kill: nothing of the run's own clean-up happens after it."""
+
+
+def _kill_at(monkeypatch, root: pathlib.Path, snapshot: pathlib.Path, when) -> None:
+    """Copy the tree to ``snapshot`` as a kill leaves it, the moment ``when(name, path)`` says, then stop the run.
+
+    ``name`` is ``"replace"`` (a staged file about to be renamed over its target) or ``"unlink"``."""
+    import scaffold.plan as plan_module
+
+    replace, unlink = os.replace, pathlib.Path.unlink
+
+    def kill() -> None:
+        shutil.copytree(root, snapshot, symlinks=True)
+        raise Killed
+
+    def patched_replace(src, dst, *args, **kwargs):
+        if not snapshot.exists() and when("replace", pathlib.Path(dst)):
+            kill()
+        return replace(src, dst, *args, **kwargs)
+
+    def patched_unlink(path, *args, **kwargs):
+        if not snapshot.exists() and when("unlink", path):
+            kill()
+        return unlink(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "replace", patched_replace)
+    monkeypatch.setattr(pathlib.Path, "unlink", patched_unlink)
+    monkeypatch.setattr(plan_module, "_discard", lambda path: False)  # a killed run cleans nothing up
+
+
+@pytest.mark.parametrize("run", ["task", "remove"])
+@pytest.mark.parametrize("moment", ["mid-write", "before-the-journal-goes"])
+def test_rollback_restores_what_a_run_killed_at_any_moment_leaves(monkeypatch, tmp_path, run, moment):
+    """Killed with a staged file not yet renamed over its target, or after every write and the pruning of the
+    folders a removal emptied: rollback gives back the tree, leaving no staged file and no folder behind."""
+    from scaffold.plan import rollback
+
+    root = make_package(tmp_path / "project").resolve()
+    if run == "remove":
+        create_task(root, TaskOptions("first"))
+    before = tree_snapshot(root)
+    plan = plan_task(root, TaskOptions("first"))[0] if run == "task" else plan_remove(root, "first")
+    journal = root / ".flash-new" / "_journal.json"
+    written = [change.path for change in plan.writes if change.after is not None]
+    middle = root / written[len(written) // 2]
+    killed = tmp_path / "killed"
+
+    def when(name: str, path: pathlib.Path) -> bool:
+        if moment == "mid-write":
+            return name == "replace" and path == middle
+        return name == "unlink" and path == journal
+
+    with monkeypatch.context() as patch:
+        _kill_at(patch, root, killed, when)
+        with pytest.raises(Killed):
+            plan.apply()
+    assert killed.is_dir() and (killed / ".flash-new/_journal.json").is_file()
+    assert tree_snapshot(killed) != before
+
+    rollback(killed)
+    assert tree_snapshot(killed) == before
+
+
+def test_a_shared_file_keeps_its_permissions_when_edited_and_given_back(tmp_path):
+    root = make_package(tmp_path / "project")
+    (root / "CHANGELOG.md").chmod(0o640)
+    (root / "docs/source/index.rst").chmod(0o604)
+    create_task(root, TaskOptions("first"))
+    assert "first" in (root / "CHANGELOG.md").read_text().lower()
+    assert (root / "CHANGELOG.md").stat().st_mode & 0o7777 == 0o640
+    assert (root / "docs/source/index.rst").stat().st_mode & 0o7777 == 0o604
+    plan_remove(root, "first").apply()
+    assert (root / "CHANGELOG.md").stat().st_mode & 0o7777 == 0o640
+    assert (root / "docs/source/index.rst").stat().st_mode & 0o7777 == 0o604
+
+
+def test_sigterm_during_a_run_restores_the_tree_and_the_handlers(project):
+    import signal
+
+    before = tree_snapshot(project)
+    handlers = signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)
+    plan, _ = plan_task(project, TaskOptions("second"))
+    count = iter(range(1000))
+
+    def terminate(change) -> None:
+        if next(count) == 3:
+            os.kill(os.getpid(), signal.SIGTERM)
+
+    with pytest.raises(KeyboardInterrupt):
+        plan.apply(before_write=terminate)
+    assert tree_snapshot(project) == before
+    assert (signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)) == handlers
+
+
+def test_a_run_from_a_thread_other_than_the_main_one_writes_its_plan(tmp_path):
+    from concurrent.futures import ThreadPoolExecutor
+
+    root = make_package(tmp_path / "project")
+    plan, _ = plan_task(root, TaskOptions("first"))
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(plan.apply).result()
+    tree = tree_snapshot(root)
+    assert all(tree[change.path] == change.after for change in plan.writes)
+    assert not (root / ".flash-new/_journal.json").exists()
