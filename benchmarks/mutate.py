@@ -9,10 +9,14 @@ printed as Markdown and written to ``build/mutate/results.json``, with each surv
     python benchmarks/mutate.py [--max-children N] [MODULE ...]     # default: every module below
     python benchmarks/mutate.py --survivors [MODULE ...]             # after tests were added: see below
 
+    python benchmarks/mutate.py --resume [MODULE ...]                # go on with a run that was stopped
+    python benchmarks/mutate.py --report [MODULE ...]                # results so far, running nothing
+
 ``--survivors`` re-runs only the mutants that a module's last run left alive, in the same scratch copy with the
 repository's current tests (stats collected afresh, so that new tests are associated with the functions they
 reach). It refuses when the module's code changed since that run; killed mutants stay killed, since tests
-are only ever added.
+are only ever added. ``--resume`` runs, in the same scratch copy, the mutants a stopped run (Ctrl-C) did not
+check; mutants not checked yet are counted apart and left out of the kill rate.
 """
 
 from __future__ import annotations
@@ -97,16 +101,29 @@ def _mutmut(scratch: Path, module: str, args: list[str], log: str = "mutmut-run.
     return seconds
 
 
-def rerun_survivors(module: str, previous: dict, children: int) -> dict:
-    """Run again, with the current tests, the mutants ``previous`` (the module's last result) left alive."""
-    scratch = _scratch(module)
+def _check_unchanged(scratch: Path, module: str) -> None:
     changed = [
-        path.as_posix()
+        path.relative_to(REPO).as_posix()
         for path in sorted(REPO.glob(module))
         if (scratch / path.relative_to(REPO)).read_bytes() != path.read_bytes()
     ]
     if changed:
         sys.exit(f"{', '.join(changed)} changed since the last run of {module}: run it whole again")
+
+
+def resume(module: str, previous: dict | None, children: int) -> dict:
+    """Check the mutants of ``module`` that its stopped run did not; ``previous`` is its result so far."""
+    scratch = _scratch(module)
+    _check_unchanged(scratch, module)
+    seconds = (previous or {}).get("seconds", 0)
+    seconds += _mutmut(scratch, module, ["--max-children", str(children)], log="mutmut-resume.log")
+    return _results(scratch, module, MODULES[module], seconds)
+
+
+def rerun_survivors(module: str, previous: dict, children: int) -> dict:
+    """Run again, with the current tests, the mutants ``previous`` (the module's last result) left alive."""
+    scratch = _scratch(module)
+    _check_unchanged(scratch, module)
     shutil.rmtree(scratch / "tests")
     shutil.copytree(REPO / "tests", scratch / "tests", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
     (scratch / "mutants" / "mutmut-stats.json").unlink(missing_ok=True)  # associate the new tests too
@@ -136,22 +153,23 @@ def _results(scratch: Path, module: str, tests: list[str], seconds: float) -> di
             ).stdout
             survivors.append({"name": name, "status": status, "diff": diff})
     total = sum(counts.values())
+    checked = total - counts.get("not checked", 0)
     killed = counts.get("killed", 0) + counts.get("timeout", 0)
     return {
         "module": module,
         "tests": tests,
         "mutants": total,
         "counts": counts,
-        "kill_rate": round(100 * killed / total, 1) if total else None,
+        "kill_rate": round(100 * killed / checked, 1) if checked else None,
         "seconds": round(seconds),
         "survivors": survivors,
     }
 
 
 def main(argv: list[str]) -> None:
-    children, survivors = 1, False
-    if argv[:1] == ["--survivors"]:
-        survivors, argv = True, argv[1:]
+    children, how = 1, "run"
+    if argv[:1] in (["--survivors"], ["--resume"], ["--report"]):
+        how, argv = argv[0].removeprefix("--"), argv[1:]
     if argv[:1] == ["--max-children"]:
         children, argv = int(argv[1]), argv[2:]
     modules = argv or list(MODULES)
@@ -159,22 +177,28 @@ def main(argv: list[str]) -> None:
     results_file = WORK / "results.json"
     results = json.loads(results_file.read_text()) if results_file.exists() else {}
     for module in modules:
-        if survivors:
+        if how == "survivors":
             print(f"running {module}'s survivors again with the current tests ...", flush=True)
             results[module] = rerun_survivors(module, results[module], children)
+        elif how == "resume":
+            print(f"going on with {module}'s stopped run ...", flush=True)
+            results[module] = resume(module, results.get(module), children)
+        elif how == "report":
+            seconds = results.get(module, {}).get("seconds", 0)
+            results[module] = _results(_scratch(module), module, MODULES[module], seconds)
         else:
             print(f"mutating {module} with {', '.join(MODULES[module])} ...", flush=True)
             results[module] = run_module(module, MODULES[module], children)
         results_file.write_text(json.dumps(results, indent=2) + "\n")
         r = results[module]
         print(f"  {r['mutants']} mutants, {r['counts']}, kill rate {r['kill_rate']}%, {r['seconds']} s", flush=True)
-    print("\n| module | mutants | killed | timeout | survived | kill rate | time |")
-    print("| --- | --- | --- | --- | --- | --- | --- |")
+    print("\n| module | mutants | killed | timeout | survived | not checked | kill rate | time |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
     for module, r in results.items():
         c = r["counts"]
         print(
             f"| {module} | {r['mutants']} | {c.get('killed', 0)} | {c.get('timeout', 0)} "
-            f"| {c.get('survived', 0) + c.get('no tests', 0)} "
+            f"| {c.get('survived', 0) + c.get('no tests', 0)} | {c.get('not checked', 0)} "
             f"| {r['kill_rate']}% | {r['seconds']} s |"
         )
 
