@@ -132,6 +132,9 @@ def test_the_dry_run_diffs_applied_with_git_give_exactly_what_the_real_run_write
     pristine = tree_snapshot(root)
     if run == "remove":
         create_task(root, TaskOptions("first"))
+        for package in ("src/team_tasks/first", "src/team_tasks/first/classification"):  # as an import leaves
+            (root / package / "__pycache__").mkdir()
+            (root / package / "__pycache__/__init__.cpython-311.pyc").write_bytes(b"\0")
     copy = tmp_path / "copy"
     shutil.copytree(root, copy)
 
@@ -156,7 +159,8 @@ def test_the_dry_run_diffs_applied_with_git_give_exactly_what_the_real_run_write
         create_task(root, TaskOptions("first"))
     else:
         remove_task(root, "first")
-        assert tree_snapshot(root) == pristine  # the folders the deletions emptied are gone too
+        assert tree_snapshot(root) == pristine  # the folders the deletions emptied are gone, caches and all
+        assert not (root / "src/team_tasks/first").exists()
     assert _files(copy) == _files(root)
 
 
