@@ -266,3 +266,58 @@ def test_a_run_from_a_thread_other_than_the_main_one_writes_its_plan(tmp_path):
     tree = tree_snapshot(root)
     assert all(tree[change.path] == change.after for change in plan.writes)
     assert not (root / ".flash-new/_journal.json").exists()
+
+
+def test_a_failed_first_run_leaves_an_empty_state_folder_that_was_there(monkeypatch, tmp_path):
+    """The journal's folder is removed on failure only when the run made it."""
+    root = make_package(tmp_path / "project").resolve()
+    (root / ".flash-new").mkdir()
+    before = tree_snapshot(root)
+    plan, _ = plan_task(root, TaskOptions("first"))
+    with monkeypatch.context() as patch:
+        crash = HalfWrite(patch, root)
+        with pytest.raises(FlashNewError):
+            plan.apply()
+    assert crash.fired
+    assert tree_snapshot(root) == before
+    with pytest.raises(RuntimeError):
+        plan.apply(before_write=_fail)
+    assert tree_snapshot(root) == before
+
+
+def _fail(change) -> None:
+    raise RuntimeError("injected")
+
+
+def test_a_signal_while_rollback_restores_the_tree_does_not_stop_it(monkeypatch, tmp_path):
+    import signal
+
+    import scaffold.plan as plan_module
+
+    root = make_package(tmp_path / "project").resolve()
+    create_task(root, TaskOptions("first"))
+    before = tree_snapshot(root)
+    plan = plan_remove(root, "first")
+    with monkeypatch.context() as patch:
+        patch.setattr(plan_module, "rollback", lambda root: [])  # the run dies without rolling back
+        with pytest.raises(RuntimeError):
+            plan.apply(before_write=lambda change: None if change is not plan.writes[-1] else _fail(change))
+    assert (root / ".flash-new/_journal.json").is_file()
+
+    write_atomic, signalled = plan_module._write_atomic, []
+
+    def interrupted(target, data):
+        if not signalled:
+            signalled.append(target)
+            os.kill(os.getpid(), signal.SIGTERM)
+            os.kill(os.getpid(), signal.SIGINT)
+        write_atomic(target, data)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(plan_module, "_write_atomic", interrupted)
+        try:
+            plan_module.rollback(root)
+        except KeyboardInterrupt:
+            pytest.fail("the signal stopped rollback half-way")
+    assert signalled
+    assert tree_snapshot(root) == before
