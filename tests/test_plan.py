@@ -197,3 +197,17 @@ def test_a_file_where_a_folder_goes_or_the_reverse_is_refused_and_nothing_writte
         create_task(root, TaskOptions("first"))
     assert error.value.exit_code == 2
     assert tree_snapshot(root) == before
+
+
+def test_remove_lists_a_file_already_deleted_as_nothing_to_do_and_succeeds(tmp_path):
+    root = make_package(tmp_path / "project")
+    pristine = tree_snapshot(root)
+    plan = create_task(root, TaskOptions("first"))
+    gone = next(c.path for c in plan.changes if c.path.startswith("examples/"))
+    (root / gone).unlink()
+
+    dry = plan_remove(root, "first")
+    assert next(c for c in dry.changes if c.path == gone).action == "identical"
+    assert gone not in [c.path for c in dry.writes]
+    remove_task(root, "first")
+    assert _files(root) == {path: data for path, data in pristine.items() if data != b"<dir>"}
