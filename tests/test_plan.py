@@ -116,6 +116,11 @@ def test_identical_files_are_left_alone(tmp_path):
     left_alone = next(c for c in plan.changes if c.path == example.path)
     assert left_alone.action == "identical"
     assert left_alone.diff() == ""  # the dry run shows no diff for it
+    # Everything else is written, the docs index too, which two edits of the same run change (Flash's toctrees).
+    assert {"docs/source/index.rst", "CHANGELOG.md"} <= {c.path for c in plan.writes}
+    assert all((root / c.path).read_bytes() == c.after for c in plan.writes)
+    index = (root / "docs/source/index.rst").read_text()
+    assert "reference/myclf_classification" in index and "api/myclf" in index
 
 
 def _files(root) -> dict[str, bytes]:
