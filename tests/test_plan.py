@@ -131,7 +131,7 @@ def _files(root) -> dict[str, bytes]:
 def test_the_dry_run_diffs_applied_with_git_give_exactly_what_the_real_run_writes(tmp_path, run):
     """``--dry-run --json`` lists every change with its diff: ``git apply`` turns a copy of the tree into what the
     run leaves, created and deleted files and a shared file without a final newline included (an empty file, which
-    a unified diff cannot show, is created as listed)."""
+    a unified diff cannot show, is created as listed; a binary file is only named, as ``git diff`` names it)."""
     root = make_package(tmp_path / "project")
     (root / "CHANGELOG.md").write_bytes((root / "CHANGELOG.md").read_bytes().rstrip(b"\n"))
     pristine = tree_snapshot(root)
@@ -148,12 +148,19 @@ def test_the_dry_run_diffs_applied_with_git_give_exactly_what_the_real_run_write
     assert listed["root"] == str(root)
     assert sorted(c["action"] for c in listed["changes"]) == sorted(c.action for c in dry.changes)
     assert {c["action"] for c in listed["changes"]} >= ({"create", "modify"} if run == "task" else {"delete", "modify"})
+    binary = set()
     for change in listed["changes"]:  # each diff names its file on both sides, as ``git diff`` does
-        assert not change["diff"] or change["diff"].startswith(f"--- a/{change['path']}\n+++ b/{change['path']}\n")
-    (tmp_path / "plan.diff").write_text("".join(c["diff"] for c in listed["changes"]))
+        path = change["path"]
+        if change["diff"] == f"Binary files a/{path} and b/{path} differ\n":  # the template bundle the project holds
+            binary.add(path)
+        else:
+            assert not change["diff"] or change["diff"].startswith(f"--- a/{path}\n+++ b/{path}\n"), path
+    (tmp_path / "plan.diff").write_text("".join(c["diff"] for c in listed["changes"] if c["path"] not in binary))
     applied = subprocess.run(["git", "apply", str(tmp_path / "plan.diff")], cwd=copy, capture_output=True, text=True)
     assert applied.returncode == 0, applied.stdout + applied.stderr
     for change in listed["changes"]:
+        if change["path"] in binary:
+            continue
         if change["action"] == "delete":  # a diff empties a file, the listing says it goes
             assert (copy / change["path"]).read_bytes() == b"", change["path"]
             (copy / change["path"]).unlink()
@@ -166,7 +173,9 @@ def test_the_dry_run_diffs_applied_with_git_give_exactly_what_the_real_run_write
         remove_task(root, "first")
         assert tree_snapshot(root) == pristine  # the folders the deletions emptied are gone, caches and all
         assert not (root / "src/team_tasks/first").exists()
-    assert _files(copy) == _files(root)
+    assert {p: d for p, d in _files(copy).items() if p not in binary} == {
+        p: d for p, d in _files(root).items() if p not in binary
+    }
 
 
 @pytest.mark.parametrize("force", [False, True], ids=["conflict", "forced"])
