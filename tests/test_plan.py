@@ -207,10 +207,11 @@ def test_a_file_where_a_folder_goes_or_the_reverse_is_refused_and_nothing_writte
     root = make_package(tmp_path / "project")
     make(root)
     before = tree_snapshot(root)
-    with pytest.raises(UsageError) as error:
-        create_task(root, TaskOptions("first"))
-    assert error.value.exit_code == 2
-    assert tree_snapshot(root) == before
+    for dry_run in (True, False):  # the dry run says so too, rather than show a plan that cannot be carried out
+        with pytest.raises(UsageError) as error:
+            create_task(root, TaskOptions("first"), dry_run=dry_run)
+        assert error.value.exit_code == 2
+        assert tree_snapshot(root) == before
 
 
 def test_remove_lists_a_file_already_deleted_as_nothing_to_do_and_succeeds(tmp_path):
