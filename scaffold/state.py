@@ -58,6 +58,11 @@ def record_path(task: str) -> str:
     return f"{STATE_DIR}/{task}.json"
 
 
+def is_state_path(path: str) -> bool:
+    """Whether the repository-relative ``path`` lies under ``.flash-new/``."""
+    return path == STATE_DIR or path.startswith(f"{STATE_DIR}/")
+
+
 def _stems(root: Path, suffix: str) -> list[str]:
     folder = root / STATE_DIR
     if not folder.is_dir():
