@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from scaffold import state
-from scaffold.errors import UsageError
+from scaffold.errors import InvalidState, UsageError
 from scaffold.names import TaskOptions
 from scaffold.tasks import create_task
 from tests.conftest import flash_new, git_commit_all, make_package, tree_snapshot
@@ -171,11 +171,12 @@ def test_an_answers_file_that_is_a_folder_is_refused_when_read(local):
     _refused(lambda: state.load_answers(local, "alpha"), local)
 
 
-def test_an_empty_answers_file_holds_no_answers(local):
+def test_an_empty_answers_file_is_not_an_answers_file(local):
     answers = state.load_answers(local, "alpha")
     assert answers["task_name"] == "alpha"
     (local / state.answers_path("alpha")).write_text("")
-    assert state.load_answers(local, "alpha") == {}
+    with pytest.raises(InvalidState, match=r"^\.flash-new/alpha\.yml is not a copier answers file"):
+        state.load_answers(local, "alpha")
 
 
 def test_a_record_reads_back_as_written_with_its_defaults(local):
