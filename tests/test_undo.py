@@ -68,6 +68,23 @@ PACKAGE_CASES = {
             in _read(root, "docs/source/index.rst")
         ),
     ),
+    "docs index without a final newline": (
+        lambda root: _write(root, "docs/source/index.rst", "Team tasks\n==========\n\nWelcome."),
+        lambda root: (
+            _read(root, "docs/source/index.rst").startswith("Team tasks\n==========\n\nWelcome.\n\n.. toctree::")
+            and not _read(root, "docs/source/index.rst").endswith("\n")
+        ),
+    ),
+    "changelog and package without a final newline": (
+        lambda root: (
+            _write(root, "CHANGELOG.md", "# Changelog\n\n## [Unreleased]\n\n### Added\n\n- The project."),
+            _write(root, "src/team_tasks/__init__.py", '"""Our Flash tasks."""'),
+        ),
+        lambda root: (
+            "### Added\n\n- Added the `" in _read(root, "CHANGELOG.md")
+            and _read(root, "CHANGELOG.md").endswith("features.\n- The project.")
+        ),
+    ),
     "tests folder without the data type's package": (
         lambda root: _write(root, "tests/__init__.py", ""),
         lambda root: (root / "tests/sensor/__init__.py").read_bytes() == b"",

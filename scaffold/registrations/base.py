@@ -51,6 +51,8 @@ def read(plan: Plan, path: str) -> str | None:
     data = plan.current(path)
     if data is None:
         return None
+    if data and not data.endswith(b"\n"):  # its last line ended, as every edit expects; see write()
+        data += b"\n"
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -68,7 +70,15 @@ def require(plan: Plan, path: str, what: str) -> str:
 
 
 def write(plan: Plan, path: str, text: str | None) -> None:
-    """Plan ``path`` to hold ``text`` (``None``: deleted)."""
+    """Plan ``path`` to hold ``text`` (``None``: deleted).
+
+    A file that ends without a newline keeps ending without one: :func:`read` gives its text with the last line
+    ended, so that an edit appended at the end starts on a line of its own, and the written text leaves its last
+    line open again. The undo of that edit gives the file back as it was.
+    """
+    before = plan.current(path)
+    if text is not None and before and not before.endswith(b"\n") and text.endswith("\n"):
+        text = text[:-1]
     plan.add(path, None if text is None else text.encode("utf-8"), generated=False)
 
 
