@@ -160,7 +160,8 @@ class Plan:
                 self._undo(journal)
                 raise
             with signals_interrupt(ignore=True):  # every file is written: a late signal must not leave the rest
-                self._prune([c.path for c in writes if c.after is None])
+                # also the folders of files planned away that were already gone (deleted by the contributor)
+                self._prune([c.path for c in self.changes if c.after is None])
                 (self.root / JOURNAL).unlink()
                 self._prune([JOURNAL])
 

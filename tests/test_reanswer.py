@@ -311,6 +311,23 @@ def test_remove_lists_the_files_it_keeps_and_the_task_can_be_generated_again(pac
     assert (root / ours[0]).read_text() == "VALUE = 1\n"
 
 
+def test_remove_leaves_no_empty_folder_where_the_contributor_deleted_a_generated_file(package_host):
+    """The example was alone in its folder; with it deleted by hand, remove still takes the folder away."""
+    root = package_host
+    before = tree_snapshot(root)
+    committed_task(root, "alpha")
+    (root / "examples/alpha/alpha_classification.py").unlink()
+    (root / "tests/alpha/classification/test_data.py").unlink()
+
+    result = flash_new("remove", "alpha", "--dest", str(root))
+
+    assert result.returncode == 0, result.stderr
+    assert not (root / "examples").exists() and not (root / "tests/alpha").exists()
+    assert tree_snapshot(root) == before
+    folders = [p for p in root.rglob("*") if p.is_dir() and ".git" not in p.relative_to(root).parts]
+    assert [p for p in folders if not any(p.iterdir())] == []
+
+
 def test_a_leftover_package_that_stops_a_task_is_named(package_host):
     init = package_host / "src/team_tasks/beta/classification/__init__.py"
     init.parent.mkdir(parents=True)
