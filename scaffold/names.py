@@ -34,7 +34,8 @@ SHADOWED_MODULES = frozenset(sys.stdlib_module_names) | frozenset(
 # pass them); :func:`check_generated` refuses, in one line, the combinations that still cannot fit (two long names
 # with a long package name).
 MAX_NAME_LENGTH = 32
-MAX_CLASS_NAME_LENGTH = 32
+# Class names: room for the longest a task name gives by default (32 letters and ``Classifier``).
+MAX_CLASS_NAME_LENGTH = 42
 MAX_DESCRIPTION_LENGTH = 300
 MAX_LINE_WIDTH = 120
 # The host's conventions the template follows (scaffold.conventions reads them): its oldest Python, from 3.8

@@ -83,7 +83,7 @@ snake_edge = st.one_of(
 class_ok = st.from_regex(r"[A-Z][A-Za-z0-9]{0,12}", fullmatch=True)
 class_edge = st.one_of(
     st.sampled_from(TAKEN_CLASS_NAMES + OWN_CLASS_NAMES + ["A", "Z9", "I", "O", "None", "True", "False"]),
-    st.integers(30, 34).map(lambda n: "M" * n),
+    st.integers(40, 44).map(lambda n: "M" * n),
     st.sampled_from(["", "a", "my_class", "My_Class", "9A", "Ä", "Aé", "A-B", "A B", "_A"]),
 )
 
@@ -181,8 +181,8 @@ def _snake_problem(value: str) -> str | None:
 def _class_problem(value: str) -> str | None:
     if not CAMEL.fullmatch(value) or keyword.iskeyword(value):
         return "is not a CamelCase class name"
-    if len(value) > 32:
-        return "is longer than 32 characters"
+    if len(value) > 42:
+        return "is longer than 42 characters"
     if value in ("I", "O"):
         return "reads as a digit"
     return None
@@ -393,8 +393,8 @@ WIDEST = {
     "steps": "explicit",
     "data_type": "b" * 32,
     "task_type": "c" * 32,
-    "data_class": "D" * 32,
-    "model_class": "M" * 32,
+    "data_class": "D" * 42,
+    "model_class": "M" * 42,
     "description": ("Wide " + "中" * 40 + " " + "w" * 150 + " x" * 60)[:300],
 }
 NARROWEST = {
