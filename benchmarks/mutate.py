@@ -38,6 +38,7 @@ MODULES = {
     "scaffold/plan.py": ["tests/test_plan.py", "tests/test_journal.py"],
     "scaffold/state.py": ["tests/test_state.py", "tests/test_journal.py", "tests/test_check.py"],
     "scaffold/template.py": ["tests/test_versions.py", "tests/test_check.py"],
+    "scaffold/trust.py": ["tests/test_trust.py", "tests/test_state.py"],
     "scaffold/register.py": REGISTRATION_TESTS,
     "scaffold/registrations/*.py": REGISTRATION_TESTS,
     "scaffold/update.py": ["tests/test_versions.py", "tests/test_update.py"],

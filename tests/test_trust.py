@@ -27,8 +27,9 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from scaffold import template
+from scaffold import template, trust
 from scaffold.cli import app
+from scaffold.errors import UntrustedTemplate, UsageError
 from scaffold.names import TaskOptions
 from scaffold.tasks import create_task
 from tests.conftest import flash_new, git, git_commit_all, make_package, tree_snapshot
@@ -532,3 +533,68 @@ def test_the_copier_command_is_printed_only_for_flash_news_own_history(world, tm
     assert line.startswith(f"flash-new: error: {template.SRC_PATH} holds other commits"), line
     assert tree_snapshot(root) == before
     assert not world["marker"].exists()
+
+
+# ---- the decisions themselves, in-library: which answers name flash-new's template, and why others are refused ----
+
+OWN = {"_src_path": template.SRC_PATH, "_commit": template.available_versions()[0]}
+LEGACY = {"_src_path": template.LEGACY_SRC_PATH, "_commit": template.available_versions()[0]}
+FOREIGN_ANSWERS = {
+    "another source": {**OWN, "_src_path": "https://example.invalid/template.git"},
+    "another spelling of the source": {**OWN, "_src_path": "./" + template.SRC_PATH},
+    "a source that is no string": {**OWN, "_src_path": [template.SRC_PATH]},
+    "a source of None": {**OWN, "_src_path": None},
+    "a branch": {**OWN, "_commit": "HEAD"},
+    "a tag with a suffix": {**OWN, "_commit": OWN["_commit"] + "~0"},
+    "a tag with a prefix": {**OWN, "_commit": "x" + OWN["_commit"]},
+    "a tag without its v": {**OWN, "_commit": OWN["_commit"].removeprefix("v")},
+    "a tag of two numbers": {**OWN, "_commit": "v1.2"},
+    "a tag with a letter": {**OWN, "_commit": "v1.2.x"},
+    "a commit that is no string": {**OWN, "_commit": 0.2},
+    "a commit of None": {**OWN, "_commit": None},
+}
+NOT_FOREIGN = {
+    "flash-new's source": OWN,
+    "flash-new 0.1.0's source": LEGACY,
+    "a newer version": {**OWN, "_commit": "v10.20.300"},
+    "no version": {"_src_path": template.SRC_PATH},
+    "no source": {"_commit": OWN["_commit"]},
+    "neither": {},
+}
+
+
+@pytest.mark.parametrize("case", FOREIGN_ANSWERS)
+def test_answers_naming_another_template_or_no_version_tag_are_foreign_and_refused(case):
+    answers = FOREIGN_ANSWERS[case]
+    versions = template.available_versions()
+
+    assert trust.is_foreign(answers)
+    problem = trust.source_problem(ANSWERS, answers, versions)
+    assert problem == (
+        f"{ANSWERS} points at template {answers['_src_path']!r} at {answers['_commit']!r}, not flash-new's own "
+        f"template {template.SRC_PATH!r} at one of {', '.join(versions)}: restore it from git before anything runs it"
+    )
+    with pytest.raises(UntrustedTemplate) as raised:
+        trust.check_source(ANSWERS, answers, versions)
+    assert str(raised.value) == problem
+    assert isinstance(raised.value, UsageError)  # exit code 2
+
+
+@pytest.mark.parametrize("case", NOT_FOREIGN)
+def test_answers_naming_flash_news_template_or_nothing_are_not_foreign(case):
+    assert not trust.is_foreign(NOT_FOREIGN[case])
+
+
+@pytest.mark.parametrize("answers", [OWN, LEGACY], ids=["own", "legacy"])
+def test_copier_runs_with_trust_on_flash_news_template_at_each_of_its_versions_only(answers):
+    versions = template.available_versions()
+    for version in versions:
+        at_version = {**answers, "_commit": version}
+        assert trust.source_problem(ANSWERS, at_version, versions) is None
+        trust.check_source(ANSWERS, at_version, versions)  # does not raise
+    newer = {**answers, "_commit": "v10.20.300"}
+    assert not trust.is_foreign(newer)  # a newer version asks for an upgrade, it is not foreign...
+    with pytest.raises(UntrustedTemplate):  # ...but nothing runs on it with trust
+        trust.check_source(ANSWERS, newer, versions)
+    with pytest.raises(UntrustedTemplate):  # nor on a version this flash-new was not given
+        trust.check_source(ANSWERS, answers, versions[1:] or ("v0.0.0",))
