@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from scaffold import state
-from scaffold.errors import InvalidState, UsageError
+from scaffold.errors import InvalidState, UntrustedTemplate, UsageError
 from scaffold.names import TaskOptions
 from scaffold.tasks import create_task
 from tests.conftest import flash_new, git_commit_all, make_package, tree_snapshot
@@ -247,3 +247,125 @@ def test_a_journal_is_read_back_exactly_or_refused(local, case):
 def test_a_journal_that_is_not_json_is_refused(local, text):
     _write(local / state.JOURNAL, text)
     _refused(lambda: state.load_journal(local), local)
+
+
+# ---- answers files: read back checked, and their template source rewritten line for line -----------------------
+
+
+def _set_answer(root: Path, key: str, value) -> None:
+    import yaml
+
+    path = root / state.answers_path("alpha")
+    answers = yaml.safe_load(path.read_text())
+    answers[key] = value
+    path.write_text(yaml.safe_dump(answers))
+
+
+def test_answers_are_read_back_as_copier_wrote_them(local):
+    import yaml
+
+    answers = state.load_answers(local, "alpha")
+    assert answers == yaml.safe_load((local / state.answers_path("alpha")).read_text())
+    assert (answers["task_name"], answers["_src_path"]) == ("alpha", state.TEMPLATE_BUNDLE)
+
+
+def test_answers_naming_a_newer_template_version_are_read(local):
+    """Not foreign: ``update`` and ``check`` then say that flash-new needs an upgrade."""
+    _set_answer(local, "_commit", "v10.20.300")
+    assert state.load_answers(local, "alpha")["_commit"] == "v10.20.300"
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "error"),
+    [
+        ("task_name", "beta", InvalidState),  # another task's answers under this task's name
+        ("kind", "exec", InvalidState),  # an answer its flag refuses
+        ("_src_path", "https://example.invalid/template.git", UntrustedTemplate),
+        ("_commit", "HEAD", UntrustedTemplate),
+    ],
+)
+def test_answers_another_task_flags_or_template_would_refuse_are_refused_when_read(local, key, value, error):
+    _set_answer(local, key, value)
+    before = tree_snapshot(local)
+    with pytest.raises(error) as raised:
+        state.load_answers(local, "alpha")
+    assert raised.value.exit_code == 2
+    assert str(raised.value).startswith(state.answers_path("alpha"))
+    assert tree_snapshot(local) == before
+
+
+ANSWERS_TEXT = (
+    "# Changes here will be overwritten by Copier; NEVER EDIT MANUALLY\n"
+    "_commit: v0.1.0\n"
+    "_src_path: ~/.local/share/flash-new/task.bundle\n"
+    "description: 'Score: examples'\n"
+    "task_name: alpha\n"
+)
+
+
+def test_only_the_template_source_line_of_an_answers_file_changes():
+    source = ".flash-new/_template.bundle"
+    updated = state.with_template_source(ANSWERS_TEXT.encode(), source, "x.yml")
+    assert updated.decode() == ANSWERS_TEXT.replace("~/.local/share/flash-new/task.bundle", source)
+    long_source = "a folder with spaces/" * 10 + "task.bundle"  # one line, however long
+    updated = state.with_template_source(ANSWERS_TEXT.encode(), long_source, "x.yml").decode()
+    assert updated.splitlines()[2] == f"_src_path: {long_source}"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        ANSWERS_TEXT.replace("_src_path: ~/.local/share/flash-new/task.bundle\n", ""),  # no source line
+        ANSWERS_TEXT + "_src_path: ~/.local/share/flash-new/task.bundle\n",  # two
+        ANSWERS_TEXT.replace("_src_path: ~/.local/share/flash-new/task.bundle\n", 'note: "a\n_src_path: b\n c"\n'),
+    ],
+    ids=["none", "two", "inside another answer"],
+)
+def test_an_answers_file_without_exactly_one_source_line_is_refused(text):
+    with pytest.raises(InvalidState, match=r"^x\.yml is not a copier answers file with one _src_path line"):
+        state.with_template_source(text.encode(), ".flash-new/_template.bundle", "x.yml")
+
+
+# ---- records: their file format, and the paths they may name ----------------------------------------------------
+
+
+def test_a_record_is_indented_json_with_sorted_keys_and_a_final_newline():
+    """The committed format: a task's record changes in git only where its content does."""
+    record = state.TaskRecord("v0.1.0", {"b.py": "2", "a.py": "1"}, {"z": 1, "a": [2]})
+    assert record.to_bytes() == (
+        b'{\n  "template_version": "v0.1.0",\n  "files": {\n    "a.py": "1",\n    "b.py": "2"\n  },\n'
+        b'  "context": {\n    "a": [\n      2\n    ],\n    "z": 1\n  },\n  "registrations": []\n}\n'
+    )
+
+
+@pytest.mark.parametrize(
+    ("path", "inside"),
+    [(".flash-new", True), (".flash-new/alpha.yml", True), (".flash-newer/x.py", False), ("a/.flash-new/x", False)],
+)
+def test_only_paths_under_the_state_folder_are_state(path, inside):
+    assert state.is_state_path(path) is inside
+    record = {"template_version": "v0.1.0", "files": {path: "0" * 64}}
+    if inside:  # a record never names flash-new's own state: remove would delete it
+        with pytest.raises(InvalidState, match="flash-new's own state"):
+            state.TaskRecord.from_json(record, "r.json")
+    else:
+        assert state.TaskRecord.from_json(record, "r.json").files == {path: "0" * 64}
+
+
+def test_a_record_with_the_keys_of_a_journal_and_a_version_is_a_record():
+    record = state.TaskRecord.from_json({"template_version": "v0.1.0", "pid": 1, "files": {}, "dirs": []}, "r.json")
+    assert record == state.TaskRecord("v0.1.0")
+
+
+@pytest.mark.parametrize("extra", ["", ', "more": 1'])
+def test_the_journal_of_an_older_flash_new_in_a_record_says_to_restore_the_tree(local, extra):
+    """Not an ``InvalidState`` (restore the file): the tree itself is half-written and must be restored."""
+    (local / state.record_path("alpha")).write_text('{"pid": 1, "files": {}, "dirs": []' + extra + "}")
+    with pytest.raises(UsageError, match="journal of a run of an older flash-new") as raised:
+        state.load_record(local, "alpha")
+    assert not isinstance(raised.value, InvalidState)
+
+
+def test_a_record_that_is_a_folder_is_no_record(local):
+    (local / state.record_path("gamma")).mkdir()
+    assert state.load_record(local, "gamma") is None
