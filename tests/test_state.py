@@ -133,42 +133,91 @@ def local(alpha_project, tmp_path):
     return Path(shutil.copytree(alpha_project, tmp_path / "project"))
 
 
-def _refused(read, root: Path) -> None:
+def _refused(read, root: Path, path: str, *expected: str) -> None:
+    """``read()`` refuses (exit code 2) with one line naming ``path``, saying what it found and what to do
+    (``expected``), and changes nothing."""
     before = tree_snapshot(root)
     with pytest.raises(UsageError) as error:
         read()
     assert error.value.exit_code == 2
     assert tree_snapshot(root) == before
+    message = str(error.value)
+    assert message.startswith((f"{path} ", f"{path}: ")) and "\n" not in message, message
+    for text in expected:
+        assert text in message, message
 
 
-MORE_BAD_RECORDS = [
-    '{"template_version": 1}',
-    '{"template_version": "v0.1.0", "files": {"a.py": 1}}',
-    '{"template_version": "v0.1.0", "files": {"a.py": "0a"}, "context": []}',
-    '{"template_version": "v0.1.0", "registrations": {}}',
-    '{"template_version": "v0.1.0", "registrations": ["x"]}',
-    '{"template_version": "v0.1.0", "registrations": [{"op": 1, "file": "x"}]}',
-    '{"template_version": "v0.1.0", "registrations": [{"op": "toctree-entry", "file": 1}]}',
-    '{"template_version": "v0.1.0", "registrations": [{"op": "toctree-entry"}]}',
-]
+RESTORE = ": restore it from git"
+NOT_A_RECORD = "is not a flash-new task record"
+MORE_BAD_RECORDS = {
+    '{"template_version": 1}': "(no template_version)",
+    '{"files": {}, "dirs": []}': "(no template_version)",
+    '{"template_version": "v0.1.0", "files": {"a.py": 1}}': "(files must map paths to digests)",
+    '{"template_version": "v0.1.0", "files": {"a.py": "0a"}, "context": []}': "(context must be a mapping)",
+    '{"template_version": "v0.1.0", "registrations": {}}': "(registrations must be a list of edits with op and file)",
+    '{"template_version": "v0.1.0", "registrations": ["x"]}': "(registrations must be",
+    '{"template_version": "v0.1.0", "registrations": [{"op": 1, "file": "x"}]}': "(registrations must be",
+    '{"template_version": "v0.1.0", "registrations": [{"op": "toctree-entry", "file": 1}]}': "(registrations must be",
+    '{"template_version": "v0.1.0", "registrations": [{"op": "toctree-entry"}]}': "(registrations must be",
+}
 
 
-@pytest.mark.parametrize("text", [text for text, _ in BAD_RECORDS.values()] + MORE_BAD_RECORDS)
-def test_a_malformed_record_is_refused_when_read(local, text):
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [(text, [expected]) for text, expected in BAD_RECORDS.values()]
+    + [(text, [NOT_A_RECORD, expected, RESTORE]) for text, expected in MORE_BAD_RECORDS.items()],
+)
+def test_a_malformed_record_is_refused_when_read(local, text, expected):
     _write(local / state.record_path("alpha"), text)
-    _refused(lambda: state.load_record(local, "alpha"), local)
+    path = state.record_path("alpha")
+    _refused(lambda: state.load_record(local, "alpha"), local, path, *expected)
 
 
-@pytest.mark.parametrize("text", ["a: [", "- a\n- b\n", "1: one\n", "just text\n", "\udcff"])
-def test_a_malformed_answers_file_is_refused_when_read(local, text):
+@pytest.mark.parametrize(
+    ("file", "expected"),
+    [
+        ("../outside.txt", "the path '../outside.txt' is outside the repository"),
+        (".flash-new", "flash-new's own state"),
+    ],
+)
+@pytest.mark.parametrize("where", ["files", "registration"])
+def test_a_record_naming_a_path_outside_the_repository_or_in_its_state_is_refused_when_read(
+    local, file, expected, where
+):
+    path = state.record_path("alpha")
+    record = json.loads((local / path).read_text())
+    if where == "files":
+        record["files"][file] = "0" * 64
+    else:
+        record["registrations"][0]["file"] = file
+    (local / path).write_text(json.dumps(record))
+    _refused(lambda: state.load_record(local, "alpha"), local, path, expected, RESTORE)
+
+
+NOT_ANSWERS = "is not a copier answers file (a mapping of answers)"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("a: [", "is not valid YAML (expected the node content, but found '<stream end>')"),
+        ("task_name: [alpha\nkind: {\n", "is not valid YAML (expected ',' or ']', but got ':')"),
+        ("- a\n- b\n", NOT_ANSWERS),
+        ("1: one\n", NOT_ANSWERS),
+        ("just text\n", NOT_ANSWERS),
+        ("\udcff", "is not UTF-8 text"),
+    ],
+)
+def test_a_malformed_answers_file_is_refused_when_read(local, text, expected):
     _write(local / state.answers_path("alpha"), text)
-    _refused(lambda: state.load_answers(local, "alpha"), local)
+    _refused(lambda: state.load_answers(local, "alpha"), local, state.answers_path("alpha"), expected, RESTORE)
 
 
 def test_an_answers_file_that_is_a_folder_is_refused_when_read(local):
     (local / state.answers_path("alpha")).unlink()
     (local / state.answers_path("alpha")).mkdir()
-    _refused(lambda: state.load_answers(local, "alpha"), local)
+    path = state.answers_path("alpha")
+    _refused(lambda: state.load_answers(local, "alpha"), local, path, "cannot be read (", "make it readable")
 
 
 def test_an_empty_answers_file_is_not_an_answers_file(local):
@@ -240,13 +289,16 @@ def test_a_journal_is_read_back_exactly_or_refused(local, case):
         assert journal == state.Journal(7, {"a.py": b"x\n", "b/c.py": None}, ["b"])
         assert json.loads(journal.to_bytes()) == JOURNAL_CASES[case]
     else:
-        _refused(lambda: state.load_journal(local), local)
+        _refused(lambda: state.load_journal(local), local, state.JOURNAL, NOT_A_JOURNAL)
 
 
-@pytest.mark.parametrize("text", ["{", "\udcff"])
-def test_a_journal_that_is_not_json_is_refused(local, text):
+NOT_A_JOURNAL = "is not a flash-new journal (restore the tree from git and delete the file): restore it from git"
+
+
+@pytest.mark.parametrize(("text", "expected"), [("{", NOT_A_JOURNAL), ("\udcff", "is not UTF-8 text")])
+def test_a_journal_that_is_not_json_is_refused(local, text, expected):
     _write(local / state.JOURNAL, text)
-    _refused(lambda: state.load_journal(local), local)
+    _refused(lambda: state.load_journal(local), local, state.JOURNAL, expected)
 
 
 # ---- answers files: read back checked, and their template source rewritten line for line -----------------------
@@ -361,7 +413,10 @@ def test_a_record_with_the_keys_of_a_journal_and_a_version_is_a_record():
 def test_the_journal_of_an_older_flash_new_in_a_record_says_to_restore_the_tree(local, extra):
     """Not an ``InvalidState`` (restore the file): the tree itself is half-written and must be restored."""
     (local / state.record_path("alpha")).write_text('{"pid": 1, "files": {}, "dirs": []' + extra + "}")
-    with pytest.raises(UsageError, match="journal of a run of an older flash-new") as raised:
+    advice = r"restore the tree from git \(git checkout -- \. && git clean -fd\) and delete the file$"
+    with pytest.raises(
+        UsageError, match=r"^\.flash-new/alpha\.json is the journal of a run of an older flash-new.*" + advice
+    ) as raised:
         state.load_record(local, "alpha")
     assert not isinstance(raised.value, InvalidState)
 
@@ -369,3 +424,21 @@ def test_the_journal_of_an_older_flash_new_in_a_record_says_to_restore_the_tree(
 def test_a_record_that_is_a_folder_is_no_record(local):
     (local / state.record_path("gamma")).mkdir()
     assert state.load_record(local, "gamma") is None
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        ({"op": "shell", "file": "CHANGELOG.md", "command": "touch marker"}, "records an edit flash-new does not know"),
+        ({"op": "toctree-entry", "caption": "Guides", "entry": "guide"}, "whose entry flash-new never writes"),
+    ],
+)
+def test_a_record_of_an_edit_flash_new_never_makes_is_refused_when_read(local, change, expected):
+    path = state.record_path("alpha")
+    record = json.loads((local / path).read_text())
+    if change["op"] == "shell":
+        record["registrations"].append(change)
+    else:
+        next(r for r in record["registrations"] if r["op"] == change["op"]).update(change)
+    (local / path).write_text(json.dumps(record))
+    _refused(lambda: state.load_record(local, "alpha"), local, path, expected)
