@@ -276,6 +276,7 @@ JOURNAL_CASES = {
     "a file absolute": {"pid": 7, "files": {"/etc/passwd": None}, "dirs": []},
     "bytes not text": {"pid": 7, "files": {"a.py": 3}, "dirs": []},
     "bytes not base64": {"pid": 7, "files": {"a.py": "e!o="}, "dirs": []},
+    "bytes with a character base64 does not use": {"pid": 7, "files": {"a.py": "eA!o="}, "dirs": []},  # not b"x\n"
 }
 
 
