@@ -202,6 +202,7 @@ NOT_ANSWERS = "is not a copier answers file (a mapping of answers)"
     [
         ("a: [", "is not valid YAML (expected the node content, but found '<stream end>')"),
         ("task_name: [alpha\nkind: {\n", "is not valid YAML (expected ',' or ']', but got ':')"),
+        ("task_name: a\x00\n", "is not valid YAML (ReaderError)"),  # an error that names no problem
         ("- a\n- b\n", NOT_ANSWERS),
         ("1: one\n", NOT_ANSWERS),
         ("just text\n", NOT_ANSWERS),
