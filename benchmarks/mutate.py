@@ -12,11 +12,13 @@ printed as Markdown and written to ``build/mutate/results.json``, with each surv
     python benchmarks/mutate.py --resume [MODULE ...]                # go on with a run that was stopped
     python benchmarks/mutate.py --report [MODULE ...]                # results so far, running nothing
 
-``--survivors`` re-runs only the mutants that a module's last run left alive, in the same scratch copy with the
-repository's current tests (stats collected afresh, so that new tests are associated with the functions they
-reach). It refuses when the module's code changed since that run; killed mutants stay killed, since tests
-are only ever added. ``--resume`` runs, in the same scratch copy, the mutants a stopped run (Ctrl-C) did not
-check; mutants not checked yet are counted apart and left out of the kill rate.
+``--survivors`` re-runs only the mutants that a module's last run left alive, and those a stopped run did not
+check, in the same scratch copy with the repository's current tests (stats collected afresh, so that new tests
+are associated with the functions they reach). It refuses when the module's code changed since that run;
+killed mutants stay killed, since tests are only ever added. ``--resume`` runs, in the same scratch copy, the
+mutants a stopped run did not check, with the tests of its scratch copy; mutants not checked yet are counted apart and
+left out of the kill rate. Stop a run with Ctrl-C, or with SIGTERM to its ``mutmut run`` process when it was
+started in the background (which ignores SIGINT there): each mutant's result is saved as it comes.
 """
 
 from __future__ import annotations
@@ -122,19 +124,27 @@ def resume(module: str, previous: dict | None, children: int) -> dict:
 
 
 def rerun_survivors(module: str, previous: dict, children: int) -> dict:
-    """Run again, with the current tests, the mutants ``previous`` (the module's last result) left alive."""
+    """Run again, with the current tests, the mutants ``previous`` (the module's last result) left alive, and
+    those a stopped run did not check (one mutmut run: stats and the clean test run are made once)."""
     scratch = _scratch(module)
     _check_unchanged(scratch, module)
     shutil.rmtree(scratch / "tests")
     shutil.copytree(REPO / "tests", scratch / "tests", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
     (scratch / "mutants" / "mutmut-stats.json").unlink(missing_ok=True)  # associate the new tests too
-    names = [survivor["name"] for survivor in previous["survivors"]]
+    names = [survivor["name"] for survivor in previous["survivors"]] + _not_checked(scratch, module)
     seconds = previous["seconds"]
     if names:
         seconds += _mutmut(scratch, module, ["--max-children", str(children), *names], log="mutmut-rerun.log")
     result = _results(scratch, module, previous["tests"], seconds)
     result["rerun"] = {"mutants": len(names), "first_run_seconds": previous["seconds"]}
     return result
+
+
+def _not_checked(scratch: Path, module: str) -> list[str]:
+    names = []
+    for meta in sorted((scratch / "mutants").glob(f"{module}.meta")):
+        names += [name for name, code in json.loads(meta.read_text())["exit_code_by_key"].items() if code is None]
+    return sorted(names)
 
 
 def _results(scratch: Path, module: str, tests: list[str], seconds: float) -> dict:
