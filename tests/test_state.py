@@ -444,3 +444,25 @@ def test_a_record_of_an_edit_flash_new_never_makes_is_refused_when_read(local, c
         next(r for r in record["registrations"] if r["op"] == change["op"]).update(change)
     (local / path).write_text(json.dumps(record))
     _refused(lambda: state.load_record(local, "alpha"), local, path, expected)
+
+
+@pytest.fixture
+def ascii_locale():
+    """The process's locale encoding ASCII (``LC_CTYPE=C`` without Python's UTF-8 mode), as on a bare server."""
+    import locale
+
+    before = locale.setlocale(locale.LC_CTYPE)
+    locale.setlocale(locale.LC_CTYPE, "C")
+    yield
+    locale.setlocale(locale.LC_CTYPE, before)
+
+
+def test_state_files_are_read_as_utf8_whatever_the_locale(local, ascii_locale):
+    import yaml
+
+    description = "Scores of café and naïve examples"
+    path = local / state.answers_path("alpha")
+    answers = {**yaml.safe_load(path.read_bytes()), "description": description}
+    path.write_bytes(yaml.safe_dump(answers, allow_unicode=True).encode("utf-8"))
+    assert description.encode("utf-8") in path.read_bytes()
+    assert state.load_answers(local, "alpha")["description"] == description
