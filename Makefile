@@ -23,8 +23,9 @@ demo: install
 	cd $(DEMO) && PYTHONPATH=src ../$(BIN)/python -m pytest -q -p no:cacheprovider -W ignore tests/myclf/classification
 	cd $(DEMO) && PYTHONPATH=src ../$(BIN)/python examples/myclf/myclf_classification.py 2>/dev/null | grep -E "^val_"
 
+# Two workers (pytest-xdist); the tests that share the combination renderer stay on one (tests/conftest.py).
 test: install
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n 2 --dist loadgroup
 
 test-slow: install
 	$(BIN)/python -m pytest -q -m slow

@@ -6,9 +6,16 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+
+# Under `make test` two workers share the 2 cores: torch in each (in-process, and in every process a test starts,
+# which inherits the environment) uses one thread instead of one per core, so that neither waits on the other.
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -26,9 +33,38 @@ def home(tmp_path_factory) -> Path:
     return path
 
 
-@pytest.fixture(autouse=True)
-def isolated(home, monkeypatch):
-    """Every test sees the same temporary home, git identity and copier settings, never the user's."""
+@pytest.fixture(scope="session")
+def renderer(home):
+    """One :class:`tests.combos.FastRenderer` for the run: the sweeps over every combination share its memo.
+
+    ``tests/test_docs.py`` and ``tests/test_combinations.py`` render the same 5952 answer sets; a file rendered
+    for one is read back from the memo by the other (keyed on the values of every name the file reads, so it is
+    the same bytes a fresh render gives: the fidelity tests compare this renderer with copier byte for byte).
+    """
+    from tests.combos import FastRenderer
+
+    with isolation(home):  # the test home and copier settings, as copier runs see them
+        fast = FastRenderer()
+    yield fast
+    fast.close()
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the groups
+def pytest_collection_modifyitems(config, items):
+    """How ``make test`` spreads the suite over its workers (``pytest -n 2 --dist loadgroup``).
+
+    The tests that use ``renderer`` run on one worker, so that its memo is shared (``xdist_group``). On a worker,
+    the tests that train go first: started late, one of them would leave the other worker idle at the end.
+    """
+    for item in items:
+        if "renderer" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.xdist_group("renderer"))
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        items.sort(key=lambda item: item.get_closest_marker("train") is None)  # stable: the order otherwise kept
+
+
+def isolate(monkeypatch: pytest.MonkeyPatch, home: Path) -> None:
+    """The temporary home, git identity and copier settings, never the user's."""
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(home / ".gitconfig"))
     monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
@@ -36,6 +72,20 @@ def isolated(home, monkeypatch):
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.delenv("XDG_DATA_HOME", raising=False)
     monkeypatch.delenv("XDG_CACHE_HOME", raising=False)  # flash-new's template cache goes under the home too
+
+
+@pytest.fixture(autouse=True)
+def isolated(home, monkeypatch):
+    """Every test sees the same temporary home, git identity and copier settings, never the user's."""
+    isolate(monkeypatch, home)
+
+
+@contextmanager
+def isolation(home: Path) -> Iterator[None]:
+    """The isolation every test has, for a module- or session-scoped fixture's setup (built before ``isolated``)."""
+    with pytest.MonkeyPatch.context() as patch:
+        isolate(patch, home)
+        yield
 
 
 def installed_flash() -> Path:

@@ -26,7 +26,6 @@ from scaffold.tasks import create_task
 from tests.combos import (
     FACTORS,
     Combo,
-    FastRenderer,
     all_combos,
     covering_set,
     pairs_of,
@@ -57,16 +56,6 @@ MODULE_EXTRAS = {
 def answers(combo: Combo, task_name: str = "combo", **kwargs) -> dict:
     layout = {**FLASH_LAYOUT, **{key: kwargs.pop(key) for key in ("package", "package_dir") if key in kwargs}}
     return {**combo.options(task_name, **kwargs).validate().answers(), **layout}
-
-
-@pytest.fixture(scope="module")
-def renderer(home):
-    with pytest.MonkeyPatch.context() as patch:  # the bundle is installed in the test home, as copier runs see it
-        patch.setenv("HOME", str(home))
-        patch.setenv("COPIER_SETTINGS_PATH", str(home / "copier-settings.yml"))
-        fast = FastRenderer()
-    yield fast
-    fast.close()
 
 
 # ---- the product --------------------------------------------------------------------------------------------

@@ -17,9 +17,7 @@ import subprocess
 import sys
 from pathlib import PurePosixPath
 
-import pytest
-
-from tests.combos import Combo, FastRenderer, all_combos
+from tests.combos import Combo, all_combos
 
 ALL = all_combos()
 FLASH_LAYOUT = {"package": "flash", "package_dir": "src/flash"}
@@ -77,16 +75,6 @@ def cover(keys: list[set[tuple]]) -> list[int]:
         elif gain:
             heapq.heappush(heap, (-gain, index))
     return sorted(chosen)
-
-
-@pytest.fixture(scope="module")
-def renderer(home):
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("HOME", str(home))
-        patch.setenv("COPIER_SETTINGS_PATH", str(home / "copier-settings.yml"))
-        fast = FastRenderer()
-    yield fast
-    fast.close()
 
 
 def test_every_include_of_a_page_is_a_generated_file(renderer):

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -13,7 +15,7 @@ from scaffold.host import detect
 from scaffold.names import TaskOptions
 from scaffold.plan import Plan
 from scaffold.tasks import create_task, load_tasks, remove_task
-from tests.conftest import make_flash_checkout, run_pytest, tree_snapshot
+from tests.conftest import isolation, make_flash_checkout, run_pytest, tree_snapshot
 from tests.test_generate import assert_all_passed
 
 # Two tasks into a new data type (one with Flash Zero), one into a data type Flash already has.
@@ -29,12 +31,19 @@ def _options(index: int) -> TaskOptions:
     return TaskOptions(**{k: (list(v) if isinstance(v, list) else v) for k, v in vars(source).items()})
 
 
-@pytest.fixture
-def checkout(tmp_path):
-    root = make_flash_checkout(tmp_path / "flash")
-    for index in range(len(TASKS)):
-        create_task(root, _options(index))
+@pytest.fixture(scope="module")
+def registered(tmp_path_factory, home):
+    """A Flash checkout with the three tasks, made once: each test gets a copy of its own (``checkout``)."""
+    with isolation(home):
+        root = make_flash_checkout(tmp_path_factory.mktemp("register") / "flash")
+        for index in range(len(TASKS)):
+            create_task(root, _options(index))
     return root
+
+
+@pytest.fixture
+def checkout(registered, tmp_path):
+    return Path(shutil.copytree(registered, tmp_path / "flash", symlinks=True))
 
 
 def _read(root, path):

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import shutil
+from pathlib import Path
 
 import pytest
 
@@ -10,7 +12,7 @@ from scaffold import registrations, state
 from scaffold.errors import UsageError
 from scaffold.names import TaskOptions
 from scaffold.tasks import create_task, load_tasks, remove_task
-from tests.conftest import FIXTURES, make_flash_checkout, make_package, tree_snapshot
+from tests.conftest import FIXTURES, isolation, make_flash_checkout, make_package, tree_snapshot
 
 LEGACY = json.loads((FIXTURES / "registrations_before_0.2.json").read_text())["tasks"]
 FLASH_TASKS = [
@@ -27,16 +29,25 @@ def _same_export(record):
     return (record.file, record.module, sorted(record.names), record.inserted, record.created)
 
 
-@pytest.fixture
-def hosts(tmp_path):
-    flash = make_flash_checkout(tmp_path / "flash")
-    for options in FLASH_TASKS:
-        create_task(
-            flash, TaskOptions(**{k: (list(v) if isinstance(v, list) else v) for k, v in vars(options).items()})
-        )
-    package = make_package(tmp_path / "package")
-    create_task(package, TaskOptions("myclf"))
+@pytest.fixture(scope="module")
+def registered_hosts(tmp_path_factory, home):
+    """The two hosts with their tasks, made once: each test gets copies of its own (``hosts``)."""
+    where = tmp_path_factory.mktemp("registrations")
+    with isolation(home):
+        flash = make_flash_checkout(where / "flash")
+        for options in FLASH_TASKS:
+            create_task(
+                flash, TaskOptions(**{k: (list(v) if isinstance(v, list) else v) for k, v in vars(options).items()})
+            )
+        package = make_package(where / "package")
+        create_task(package, TaskOptions("myclf"))
     return {"flash": flash, "package": package}
+
+
+@pytest.fixture
+def hosts(registered_hosts, tmp_path):
+    copies = {name: shutil.copytree(root, tmp_path / name, symlinks=True) for name, root in registered_hosts.items()}
+    return {name: Path(root) for name, root in copies.items()}
 
 
 def test_every_kind_is_listed_once_with_its_own_name():
