@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -23,7 +24,7 @@ from scaffold.names import TaskOptions
 from scaffold.render import render
 from scaffold.tasks import create_task, digest, plan_remove
 from scaffold.update import IDENTITY, update_task
-from tests.conftest import flash_new, git, git_commit_all, run_pytest, tree_snapshot
+from tests.conftest import flash_new, git, git_commit_all, isolation, make_package, run_pytest, tree_snapshot
 from tests.template_versions import (
     ADDED_TEXT,
     build_version,
@@ -108,13 +109,21 @@ def test_packaged_bundle_holds_this_version_of_the_template(tmp_path):
     assert released == release.template_tree(bare), "templates/task changed: run `make release-template`"
 
 
+@pytest.fixture(scope="module")
+def committed_alpha(tmp_path_factory, home) -> Path:
+    """A team project in git with the task ``alpha`` generated and committed, made once for the module."""
+    with isolation(home):
+        root = make_package(tmp_path_factory.mktemp("update") / "team-project")
+        git_commit_all(root, "project")
+        create_task(root, TaskOptions("alpha"))
+        git_commit_all(root, "add alpha")
+    return root
+
+
 @pytest.fixture
-def repo(package_host, own_home) -> Path:
-    """A team project in git with the task ``alpha`` generated and committed."""
-    git_commit_all(package_host, "project")
-    create_task(package_host, TaskOptions("alpha"))
-    git_commit_all(package_host, "add alpha")
-    return package_host
+def repo(committed_alpha, tmp_path, own_home) -> Path:
+    """A team project in git with the task ``alpha`` generated and committed: a copy of its own for the test."""
+    return Path(shutil.copytree(committed_alpha, tmp_path / "team-project", symlinks=True))
 
 
 def edit(root: Path, path: str, old: str | None, new: str) -> None:
