@@ -12,7 +12,7 @@ import pytest
 
 from scaffold.names import TaskOptions
 from scaffold.tasks import create_task
-from tests.conftest import STACK_WARNINGS, flash_new, run_pytest
+from tests.conftest import STACK_WARNINGS, flash_new, run_pytest, tree_snapshot
 
 TRAIN = pytest.mark.train
 
@@ -118,6 +118,7 @@ def test_born_green_in_a_flash_checkout(flash_checkout):
 def test_example_trains_and_reports_accuracy(package_host):
     """The example trains well, and raises no warning of its own (every warning an error but the stack's)."""
     create_task(package_host, TaskOptions("myclf"))
+    generated = tree_snapshot(package_host)
     warnings = [flag for spec in STACK_WARNINGS for flag in ("-W", spec)]  # the stack's own, listed in README
     result = subprocess.run(
         [sys.executable, "-W", "error", *warnings, "examples/myclf/myclf_classification.py"],
@@ -131,8 +132,8 @@ def test_example_trains_and_reports_accuracy(package_host):
     accuracy = float(re.search(r"^val_accuracy: ([0-9.]+)$", result.stdout, re.M).group(1))
     assert accuracy > 0.6
     # its logs and checkpoint went to a temporary folder: the tree is as generated
-    assert not (package_host / "myclf_classification_model.pt").exists()
     assert not (package_host / "lightning_logs").exists()
+    assert tree_snapshot(package_host) == generated
 
 
 @TRAIN
