@@ -40,7 +40,7 @@ def todos(root: Path) -> dict[str, list[str]]:
 FRESH_TODOS = [
     "docs/source/reference/alpha_classification.rst:7: describe the task for its readers below; in Lightning Flash, "
     "open the page with its customcarditem.",
-    "examples/alpha/alpha_classification.py:18: train on your task's own data: load it here and create the "
+    "examples/alpha/alpha_classification.py:22: train on your task's own data: load it here and create the "
     "DataModule with the from_* that reads it.",
     f"{ALPHA}/backbones.py:9: register your task's own backbones here; the default is the task's `backbone` "
     "argument (model.py).",
