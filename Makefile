@@ -3,17 +3,25 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# Lightning Flash's own pre-commit tools at its pins, in a venv of their own (tests/gates.py runs them).
+GATES := .venv-gates
+GATES_STAMP := $(GATES)/.installed
 DEMO := demo
 
 .PHONY: install demo test test-slow examples bench mutate release-template lint clean
 
-install: $(STAMP)
+install: $(STAMP) $(GATES_STAMP)
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade "pip>=23" "setuptools<81" wheel
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[flash,test]"
 	touch $(STAMP)
+
+$(GATES_STAMP): requirements-gates.txt
+	test -x $(GATES)/bin/python || $(PYTHON) -m venv $(GATES)
+	$(GATES)/bin/python -m pip install --quiet -r requirements-gates.txt
+	touch $(GATES_STAMP)
 
 # Scaffold `myclf` into a fresh demo project, then run its generated tests and its example.
 demo: install
@@ -48,4 +56,4 @@ lint: install
 	$(BIN)/ruff check scaffold maintainer tests benchmarks && $(BIN)/ruff format --check scaffold maintainer tests benchmarks
 
 clean:
-	rm -rf $(VENV) $(DEMO) build dist *.egg-info mutants
+	rm -rf $(VENV) $(GATES) $(DEMO) build dist *.egg-info mutants

@@ -213,6 +213,7 @@ def _status(
         for problem in register.missing(host, [r for r in task.registrations if r.file not in unresolved])
     ]
     problems, status.todos = _file_problems(root, task, unmerged)
+    status.todos += register.todos(host, [r for r in task.registrations if r.file not in unresolved])
     status.problems += problems
     if strict:
         status.problems += [f"{todo} (open to-do)" for todo in status.todos]

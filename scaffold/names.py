@@ -21,8 +21,27 @@ DEFAULT_TASK_TYPES = {"classification": "classification", "regression": "regress
 
 _SNAKE = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*")
 _CLASS = re.compile(r"[A-Z][A-Za-z0-9]*")
-# Subpackages of a Flash package that are not data types: a task there would shadow them.
-RESERVED_DATA_TYPES = frozenset({"core", "data", "utils", "utilities", "template_utils"})
+# Names that are not data types in Lightning Flash: a task's folders (src/flash/<dt>/, tests/<dt>/, examples/<dt>/)
+# or its topic (requirements/datatype_<dt>.txt, which setup.py makes the extra <dt>) would land in or clash with
+# what the repository keeps there, by name: where.
+RESERVED_DATA_TYPES = {
+    "core": "Flash's core package (src/flash/core/, tests/core/)",
+    "data": "Flash's data code (src/flash/core/data/)",
+    "utils": "Flash's utilities",
+    "utilities": "Flash's utilities (src/flash/core/utilities/)",
+    "template_utils": "Flash's template utilities",
+    "assets": "Flash's assets (src/flash/assets/)",
+    "serve": "Flash's serving code and its tests (src/flash/core/serve/, tests/serve/, examples/serve/)",
+    "helpers": "Flash's test helpers (tests/helpers/)",
+    "examples": "the tests of Flash's examples (tests/examples/)",
+    "deprecated_api": "Flash's deprecation tests (tests/deprecated_api/)",
+    "conftest": "pytest's configuration (tests/conftest.py)",
+    "vision": "the vision tests and extra (tests/vision/, image and video together)",
+    "all": "setup.py's extra 'all' (every data type)",
+    "dev": "setup.py's extra 'dev' (everything for development)",
+    "docs": "the docs requirements (requirements/docs.txt, the extra 'docs')",
+    "base": "the base requirements (requirements/base.txt)",
+}
 # Modules a data type must not be named after: pytest puts a project's tests/ folder on sys.path when it is not
 # a package, and tests/<data_type>/ would then shadow the module for the generated tests (and all others).
 SHADOWED_MODULES = frozenset(sys.stdlib_module_names) | frozenset(
@@ -171,7 +190,8 @@ class TaskOptions:
         data_type = self.task_name if self.data_type is None else self.data_type
         self.data_type = check_snake(label("data_type"), data_type)
         if self.data_type in RESERVED_DATA_TYPES:
-            _fail(label("data_type"), self.data_type, "would shadow a core subpackage: choose another data type")
+            where = RESERVED_DATA_TYPES[self.data_type]
+            _fail(label("data_type"), self.data_type, f"would land in {where}, which holds no tasks: choose another one")
         if self.data_type in SHADOWED_MODULES:
             _fail(
                 label("data_type"),

@@ -105,6 +105,49 @@ def lists(
     return found
 
 
+def assignments(text: str, path: str) -> list[tuple[str, Span]]:
+    """Every top-level ``NAME = ...`` statement: the name and its lines."""
+    import libcst as cst
+    from libcst.metadata import PositionProvider
+
+    wrapper = _parse(text, path)
+    positions = wrapper.resolve(PositionProvider)
+    found = []
+    for statement in wrapper.module.body:
+        if isinstance(statement, cst.SimpleStatementLine):
+            for small in statement.body:
+                if isinstance(small, cst.Assign) and len(small.targets) == 1:
+                    position = positions[statement]
+                    found.append((_name(small.targets[0].target), Span(position.start.line, position.end.line)))
+    return found
+
+
+def dict_entries(text: str, path: str, target: str) -> tuple[list[tuple[str | None, Span]], Span] | None:
+    """The entries of the dict literal assigned to the top-level name ``target`` (string keys and lines) and its
+    lines; ``None`` without one."""
+    import libcst as cst
+    from libcst.metadata import PositionProvider
+
+    wrapper = _parse(text, path)
+    positions = wrapper.resolve(PositionProvider)
+    for statement in wrapper.module.body:
+        if isinstance(statement, cst.SimpleStatementLine):
+            for small in statement.body:
+                if (
+                    isinstance(small, cst.Assign)
+                    and isinstance(small.value, cst.Dict)
+                    and any(_name(t.target) == target for t in small.targets)
+                ):
+                    entries = []
+                    for element in small.value.elements:
+                        key = string_value(element.key) if isinstance(element, cst.DictElement) else None
+                        position = positions[element]
+                        entries.append((key, Span(position.start.line, position.end.line)))
+                    position = positions[small.value]
+                    return entries, Span(position.start.line, position.end.line)
+    return None
+
+
 def assigned_lists(module: cst.Module, target: str) -> list[cst.List]:
     """The list literals assigned to the top-level name ``target``."""
     import libcst as cst
@@ -181,16 +224,6 @@ def names_used(text: str, path: str) -> set[str]:
     collector = Collector()
     module.visit(collector)
     return collector.names
-
-
-def isort_order(names: list[str]) -> list[str]:
-    """``names`` in the order isort and ruff give the names of an import: constants, classes, then the others."""
-
-    def key(name: str) -> tuple[int, str, str]:
-        kind = 0 if name.isupper() else 1 if name[:1].isupper() else 2
-        return kind, name.lower(), name
-
-    return sorted(names, key=key)
 
 
 def insert_lines(text: str, after_line: int, block: str) -> str:

@@ -50,6 +50,20 @@ def missing(host: Host, records: list[Registration]) -> list[str]:
     return list(dict.fromkeys(problems))  # a file that cannot be read is one problem, however many edits it has
 
 
+def todos(host: Host, records: list[Registration]) -> list[str]:
+    """The open to-dos the task's edits leave in shared files, as ``<file>:<line>: <what to do>``."""
+    found = []
+    files = Plan(host.root)
+    for record in records:
+        try:
+            text = read(files, record.file)
+        except FlashNewError:  # reported by missing()
+            continue
+        if text is not None:
+            found += [f"{record.file}:{todo}" for todo in record.todos(text)]
+    return found
+
+
 def unregister(host: Host, task_name: str, records: list[Registration], plan: Plan) -> None:
     """Plan the exact reversal of ``records`` (newest first), keeping what other tasks still rely on."""
     others = list(other_records(host, task_name))

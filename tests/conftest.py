@@ -95,10 +95,41 @@ def installed_flash() -> Path:
     return Path(spec.origin).parent
 
 
+# The installed lightning-flash 0.8.2 predates the docformatter settings of Flash's last commit (a blank line
+# before the closing quotes of a multi-line docstring). Of the package's files a task edits, only imports.py has
+# such docstrings: the checkout gets them in the last commit's form, so that the untouched checkout passes Flash's
+# hooks as the real repository does. Each edit is a (text, replacement) that must occur exactly once.
+LAST_COMMIT_FORM = {
+    "core/utilities/imports.py": [
+        (
+            '        a proxy module object that will be lazily imported when first used\n    """\n',
+            '        a proxy module object that will be lazily imported when first used\n\n    """\n',
+        ),
+        (
+            '            module\n    """\n\n    def __init__(self, module_name, callback=None):',
+            '            module\n\n    """\n\n    def __init__(self, module_name, callback=None):',
+        ),
+    ],
+}
+
+
 def make_flash_checkout(root: Path) -> Path:
-    """A Lightning Flash checkout: the installed package under ``src/flash`` plus docs, tests and CHANGELOG."""
+    """A Lightning Flash checkout: the installed package under ``src/flash`` plus the repository's own files.
+
+    The fixture holds, in Flash's formats, the docs, tests (with ``tests/helpers/task_tester.py``), CHANGELOG,
+    ``pyproject.toml`` tool settings, ``.pre-commit-config.yaml``, ``setup.py`` with ``requirements/`` and the CI
+    workflow of a Flash checkout.
+    """
     shutil.copytree(FIXTURES / "flash_checkout", root, dirs_exist_ok=True)
-    shutil.copytree(installed_flash(), root / "src" / "flash", ignore=shutil.ignore_patterns("__pycache__"))
+    package = root / "src" / "flash"
+    shutil.copytree(installed_flash(), package, ignore=shutil.ignore_patterns("__pycache__"))
+    for path, edits in LAST_COMMIT_FORM.items():
+        text = (package / path).read_text()
+        for old, new in edits:
+            if text.count(old) != 1:
+                raise RuntimeError(f"src/flash/{path} of the installed lightning-flash is not 0.8.2's")
+            text = text.replace(old, new)
+        (package / path).write_text(text)
     return root
 
 

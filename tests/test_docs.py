@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import heapq
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import PurePosixPath
 
 from tests.combos import Combo, all_combos
+from tests.conftest import STACK_WARNINGS, make_flash_checkout
 
 ALL = all_combos()
 FLASH_LAYOUT = {"package": "flash", "package_dir": "src/flash"}
@@ -102,11 +104,26 @@ def test_docs_pages_of_every_combination_build_without_warnings(renderer, tmp_pa
     chosen = cover(keys)
     assert set().union(*(keys[index] for index in chosen)) == set().union(*keys)
 
-    root = tmp_path / "project"
+    # A Flash checkout: its Sphinx configuration (with the customcarditem directive), its package under src/flash,
+    # which autodoc imports so that the pages' :class: references resolve.
+    root = make_flash_checkout(tmp_path / "project")
     source = root / "docs" / "source"
-    source.mkdir(parents=True)
-    (source / "conf.py").write_text('project = "every combination"\nexclude_patterns = ["_build"]\n')
+    conf = (source / "conf.py").read_text()
+    shutil.rmtree(source)  # the checkout's own pages aside: only the combinations' pages and their classes
+    source.mkdir()
+    (source / "conf.py").write_text(
+        f"import sys\n\nsys.path.insert(0, {str(root / 'src')!r})\n{conf}\n"
+        "extensions = ['sphinx.ext.autodoc', 'sphinx.ext.napoleon']\nautodoc_typehints = 'none'\n"
+        "exclude_patterns = ['_build']\n"
+    )
     built = {}
+    # Flash's base classes are declared (their docs are Flash's); the generated classes are documented by autodoc.
+    bases = [
+        "flash.core.classification.ClassificationTask",
+        "flash.core.regression.RegressionTask",
+        "flash.core.model.Task",
+    ]
+    classes = []
     for number, index in enumerate(chosen):
         name = f"page{number:04d}"
         files = renderer.render(answers(ALL[index], name), only=_not_tests)
@@ -117,7 +134,15 @@ def test_docs_pages_of_every_combination_build_without_warnings(renderer, tmp_pa
             (root / path).parent.mkdir(parents=True, exist_ok=True)
             (root / path).write_bytes(data)
         built[page.removeprefix("docs/source/").removesuffix(".rst")] = (name, ALL[index])
-    toctree = "".join(f"   {doc}\n" for doc in sorted(built))
+        (root / "src" / "flash" / name / "__init__.py").write_text("")
+        context, _ = renderer.context(answers(ALL[index], name))
+        classes += [
+            f"{context['module']}.model.{context['model_class']}",
+            f"{context['module']}.data.{context['data_class']}",
+        ]
+    api = "".join(f".. py:class:: {cls}\n\n" for cls in bases) + "".join(f".. autoclass:: {cls}\n\n" for cls in classes)
+    (source / "classes.rst").write_text(f"Classes\n=======\n\n{api}")
+    toctree = "".join(f"   {doc}\n" for doc in [*sorted(built), "classes"])
     (source / "index.rst").write_text(
         f"Every combination\n=================\n\n.. toctree::\n   :maxdepth: 1\n\n{toctree}"
     )
@@ -126,6 +151,7 @@ def test_docs_pages_of_every_combination_build_without_warnings(renderer, tmp_pa
     result = subprocess.run(
         [
             sys.executable,
+            *[flag for spec in STACK_WARNINGS for flag in ("-W", spec)],  # importing flash: the stack's own
             "-m",
             "sphinx",
             "-b",

@@ -11,9 +11,12 @@ import pytest
 import yaml
 
 from maintainer import examples
+from scaffold.host import detect
 from scaffold.names import EXTRAS, INPUTS
-from tests.combos import pytest_counts
+from scaffold.plan import Plan
+from scaffold.registrations import TopicExtra, TopicFlag
 from tests.conftest import make_flash_checkout, run_pytest
+from tests.test_generate import assert_green_in_flash
 
 NAMES = list(examples.EXAMPLES)
 
@@ -54,15 +57,20 @@ def test_generated_tests_of_every_example_pass_in_a_flash_checkout(tmp_path, mon
                 target = root / path.relative_to(source)
                 target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(path, target)
-        # registration makes tests/<data type>/ a package, so that every task's test modules have names of their own
+        # registration makes tests/<data type>/ a package, so that every task's test modules have names of their own,
+        # and a new data type a topic, whose flag the tests are gated on
         (root / "tests" / answers["data_type"] / "__init__.py").touch()
+        context = {"data_type": answers["data_type"], "topic_flag": f"_TOPIC_{answers['data_type'].upper()}_AVAILABLE"}
+        plan = Plan(root)
+        for kind in (TopicFlag, TopicExtra):
+            for registration in kind.for_task(detect(root), context, plan):
+                registration.apply(plan)
+        plan.apply()
         folders[name] = f"tests/{answers['data_type']}/{answers['task_type']}"
         assert (root / folders[name] / "test_model.py").is_file()
 
     result = run_pytest(root, *folders.values(), extra_path="src")
-    counts = pytest_counts(result.stdout)
-    assert result.returncode == 0, result.stdout[-5000:] + result.stderr[-3000:]
-    assert set(counts) == {"passed"}, counts
+    counts = assert_green_in_flash(result, at_least=1, testers=len(NAMES))
     passed = [line for line in result.stdout.splitlines() if line.startswith("PASSED ")]
     assert len(passed) == counts["passed"]
     for name, folder in folders.items():

@@ -29,6 +29,12 @@ from hypothesis import strategies as st
 from scaffold.names import SHADOWED_MODULES, _module_names
 from tests.conftest import REPO, make_package, tree_snapshot
 
+# The data types the README says are refused: Flash's folders and extras that hold no tasks.
+NON_TASK_NAMES = (
+    "core data utils utilities template_utils assets serve helpers examples deprecated_api conftest vision all dev "
+    "docs base"
+).split()
+
 RUFF = [sys.executable, "-m", "ruff"]
 # The project sets no style: ruff's own 88 columns are its length, the width the task is written and checked at.
 RUFF_OPTIONS = ["--isolated", "--no-cache", "--line-length", "88"]
@@ -195,8 +201,8 @@ def expected_refusal(answers: dict) -> str | None:
     data_type = answers["task_name"] if answers["data_type"] is None else answers["data_type"]  # '' is refused
     if problem := _snake_problem(data_type):
         return problem
-    if data_type in ("core", "data", "utils", "utilities", "template_utils"):
-        return "would shadow a core subpackage"
+    if data_type in NON_TASK_NAMES:
+        return "which holds no tasks: choose another one"
     if data_type in sys.stdlib_module_names or data_type in SHADOWED_MODULES:
         return "is the name of a Python module"
     default_task_type = {"classification": "classification", "regression": "regression", "task": "custom"}

@@ -74,15 +74,39 @@ def test_every_shared_file_is_registered(checkout):
 
     changelog = _read(checkout, "CHANGELOG.md")
     added = changelog.split("### Added\n\n", 1)[1].split("\n-\n", 1)[0]
+    link = " ([#????](https://github.com/Lightning-AI/lightning-flash/pull/????))"  # Flash's form, a number to fill in
     assert added.splitlines() == [
         "- Added the `TemplateRegRegressor` task: Predict a real value for template examples from their numeric "
-        "features.",
-        "- Added the `SensorRegRegressor` task: Predict a real value for sensor examples from their numeric features.",
-        "- Added the `SensorClfClassifier` task: Classify sensor examples from their numeric features.",
+        "features." + link,
+        "- Added the `SensorRegRegressor` task: Predict a real value for sensor examples from their numeric "
+        "features." + link,
+        "- Added the `SensorClfClassifier` task: Classify sensor examples from their numeric features." + link,
     ]
 
     scripts = _read(checkout, "tests/examples/test_scripts.py")
-    assert "    _SKLEARN_AVAILABLE,\n    _TOPIC_AUDIO_AVAILABLE,\n" in scripts
+    assert (  # each new data type's topic flag, in isort's order
+        "    _TOPIC_AUDIO_AVAILABLE,\n    _TOPIC_SENSOR_AVAILABLE,\n    _TOPIC_TABULAR_AVAILABLE,\n"
+        "    _TOPIC_TEMPLATE_AVAILABLE,\n)\n"
+    ) in scripts
+    assert (
+        'marks=pytest.mark.skipif(not _TOPIC_SENSOR_AVAILABLE, reason="sensor libraries aren\'t installed"),' in scripts
+    )
+
+    # a new data type is a Flash topic: its flag, and its entry in the mapping of extras
+    imports = _read(checkout, "src/flash/core/utilities/imports.py")
+    flags = (
+        "_TOPIC_SENSOR_AVAILABLE = all([_SKLEARN_AVAILABLE])\n_TOPIC_TEMPLATE_AVAILABLE = all([_SKLEARN_AVAILABLE])\n"
+    )
+    assert (
+        "_TOPIC_CORE_AVAILABLE = all([_TOPIC_IMAGE_AVAILABLE, _TOPIC_TABULAR_AVAILABLE, _TOPIC_TEXT_AVAILABLE])\n"
+        + flags
+        in imports
+    )
+    assert imports.count("_TOPIC_SENSOR_AVAILABLE = ") == 1
+    assert (
+        '    "graph": _TOPIC_GRAPH_AVAILABLE,\n    "sensor": _TOPIC_SENSOR_AVAILABLE,\n'
+        '    "template": _TOPIC_TEMPLATE_AVAILABLE,\n}' in imports
+    )
     for folder, name in (
         ("sensor", "sensor_classification"),
         ("sensor", "sensor_regression"),

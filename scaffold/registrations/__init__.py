@@ -19,6 +19,7 @@ from scaffold.registrations.flash_zero_entry import FlashZeroEntry
 from scaffold.registrations.package_export import PackageExport
 from scaffold.registrations.tests_package import TestsPackage
 from scaffold.registrations.toctree_entry import ToctreeEntry
+from scaffold.registrations.topic import TopicExtra, TopicFlag
 
 if TYPE_CHECKING:
     from scaffold.host import Host
@@ -31,6 +32,8 @@ KINDS: tuple[type[Registration], ...] = (
     ToctreeEntry,
     ApiSection,
     ChangelogLine,
+    TopicFlag,
+    TopicExtra,
     ExamplesTestImport,
     ExamplesTestEntry,
     FlashZeroEntry,
@@ -47,6 +50,8 @@ __all__ = [
     "Registration",
     "TestsPackage",
     "ToctreeEntry",
+    "TopicExtra",
+    "TopicFlag",
     "from_json",
     "planned",
 ]

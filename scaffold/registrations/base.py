@@ -14,6 +14,7 @@ file, a toctree, a heading). A kind implements
   answers change (a renamed class), so that what a contributor or reviewer did around it stays.
 * :meth:`Registration.check`: refuse a record whose fields this kind never holds (records are input, and
   ``remove`` undoes what they say).
+* :meth:`Registration.todos` (optional): what the edit leaves for the contributor to fill in.
 
 Tasks share edits: when two tasks insert the same element (``element`` names the fields that identify it) or
 rely on the same container (``container``), both records own it, and the last task removed takes it out.
@@ -151,6 +152,10 @@ class Registration:
         """Refuse the record unless ``value`` (the field ``what``) matches the regular expression ``pattern``."""
         if not re.fullmatch(pattern, value):
             raise self.refuse(where, what)
+
+    def todos(self, text: str) -> list[str]:
+        """What the edit leaves for the contributor to fill in, as ``<line number>: <what to do>`` (none here)."""
+        return []
 
     # ---- ownership shared across tasks ---------------------------------------------------------------------
 

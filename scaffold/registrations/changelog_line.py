@@ -53,23 +53,40 @@ def md_escape(text: str) -> str:
     return "".join("\\" + char if _markup(text, at) else char for at, char in enumerate(text))
 
 
-def changelog_text(context: dict) -> str:
-    return f"- Added the `{context['model_class']}` task: {md_escape(context['description'])}\n"
+# Flash's CHANGELOG lines end with a link to their pull request; flash-new writes a placeholder number, which
+# `flash-new check` lists as a to-do until the contributor puts the real one in.
+PR_PLACEHOLDER = "????"
+FLASH_PULLS = "https://github.com/Lightning-AI/lightning-flash/pull/"
+CHANGELOG_TODO = f"put your pull request's number in place of {PR_PLACEHOLDER} (twice)"
+
+
+def changelog_text(context: dict, *, pull_link: bool = False) -> str:
+    line = f"- Added the `{context['model_class']}` task: {md_escape(context['description'])}"
+    if pull_link:
+        line += f" ([#{PR_PLACEHOLDER}]({FLASH_PULLS}{PR_PLACEHOLDER}))"
+    return line + "\n"
 
 
 @dataclass
 class ChangelogLine(Registration):
-    """``text`` first under ``### Added`` of the unreleased section; the heading is created if missing."""
+    """``text`` first under ``### Added`` of the unreleased section; the heading is created if missing.
+
+    In a Flash checkout the line ends with a pull-request link whose number is a placeholder (``todo`` says what
+    to do); the contributor filling it in, or rewording the line, keeps it registered and removable.
+    """
 
     kind = "changelog-line"
     element = ("text",)
     container = ()
 
     text: str
+    todo: str = ""
 
     @classmethod
     def for_task(cls, host, context, plan):
-        if host.is_flash or host.path(CHANGELOG).is_file():
+        if host.is_flash:
+            return [cls(CHANGELOG, text=changelog_text(context, pull_link=True), todo=CHANGELOG_TODO)]
+        if host.path(CHANGELOG).is_file():
             return [cls(CHANGELOG, text=changelog_text(context))]
         return []
 
@@ -91,6 +108,13 @@ class ChangelogLine(Registration):
                 return index
         return None
 
+    def todos(self, text: str) -> list[str]:
+        """The open to-do of the line, ``<line number>: <what to do>``, while its placeholder is there."""
+        lines = text.splitlines(keepends=True)
+        if self.todo and self.text in lines:
+            return [f"{lines.index(self.text) + 1}: {self.todo}"]
+        return []
+
     def _section(self, lines: list[str]) -> tuple[int, int, int | None]:
         """The unreleased section's heading line, the line after it ends, and its ``### Added`` line."""
         headings = [i for i, line in enumerate(lines) if line.startswith("## ") and "unreleased" in line.lower()]
@@ -109,7 +133,7 @@ class ChangelogLine(Registration):
         lines = require(plan, self.file, "its CHANGELOG line").splitlines(keepends=True)
         start, end, added = self._section(lines)
         created = added is None
-        inserted = self.text not in lines[start:end]
+        inserted = self._line(lines[start:end]) is None
         if inserted:
             if added is None:
                 lines[start + 1 : start + 1] = ["\n", ADDED, "\n", self.text]
@@ -158,3 +182,5 @@ class ChangelogLine(Registration):
     def check(self, where):
         self.require(where, "file", self.file, re.escape(CHANGELOG))
         self.require(where, "text", self.text, r"- Added the `[A-Z][A-Za-z0-9]*` task: [^\n]+\n")
+        if self.todo not in ("", CHANGELOG_TODO):
+            raise self.refuse(where, "to-do")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from scaffold import pyedit
+from scaffold.names import MAX_LINE_WIDTH, line_width
 from scaffold.registrations.base import SNAKE
 from scaffold.registrations.examples_test_import import EXAMPLES_TEST, SKLEARN_FLAG
 from scaffold.registrations.list_entry import ListEntry
@@ -14,7 +15,7 @@ from scaffold.registrations.list_entry import ListEntry
 class ExamplesTestEntry(ListEntry):
     """A ``pytest.param("<data_type>", "<example>.py", marks=...)`` case of ``test_example``.
 
-    It is skipped only where scikit-learn, which the example's data comes from, is not installed.
+    It is skipped where the data type's topic is not installed, as Flash's own entries are.
     """
 
     kind = "examples-test-entry"
@@ -31,13 +32,12 @@ class ExamplesTestEntry(ListEntry):
         if not host.is_flash:
             return []
         data_type, page = context["data_type"], context["doc_page"]
-        text = (
-            "        pytest.param(\n"
-            f'            "{data_type}",\n'
-            f'            "{page}.py",\n'
-            f'            marks=pytest.mark.skipif(not {SKLEARN_FLAG}, reason="scikit-learn isn\'t installed"),\n'
-            "        ),\n"
-        )
+        flag = context.get("topic_flag", SKLEARN_FLAG)
+        condition = f'not {flag}, reason="{data_type.replace("_", " ")} libraries aren\'t installed"'
+        marks = f"            marks=pytest.mark.skipif({condition}),\n"
+        if line_width(marks.rstrip("\n")) > MAX_LINE_WIDTH:  # as black splits it
+            marks = f"            marks=pytest.mark.skipif(\n                {condition}\n            ),\n"
+        text = f'        pytest.param(\n            "{data_type}",\n            "{page}.py",\n{marks}        ),\n'
         return [cls(EXAMPLES_TEST, key=[data_type, f"{page}.py"], text=text)]
 
     def describe(self) -> str:

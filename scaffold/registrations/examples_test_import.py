@@ -1,4 +1,4 @@
-"""Flash's examples test imports the availability flag the task's entry is skipped by."""
+"""Flash's examples test imports the availability flag the task's entry is skipped by: its data type's topic flag."""
 
 from __future__ import annotations
 
@@ -7,10 +7,12 @@ from dataclasses import dataclass, replace
 
 from scaffold import pyedit
 from scaffold.errors import anchor_absent, anchor_repeated
+from scaffold.importorder import member_key
 from scaffold.registrations.base import Registration, require, write
 
 EXAMPLES_TEST = "tests/examples/test_scripts.py"
 IMPORT_FLAGS = "flash.core.utilities.imports"
+# What the entries of template versions before topics were skipped by (their records still name it).
 SKLEARN_FLAG = "_SKLEARN_AVAILABLE"
 
 
@@ -29,7 +31,7 @@ class ExamplesTestImport(Registration):
     def for_task(cls, host, context, plan):
         if not host.is_flash:
             return []
-        return [cls(EXAMPLES_TEST, module=IMPORT_FLAGS, name=SKLEARN_FLAG)]
+        return [cls(EXAMPLES_TEST, module=IMPORT_FLAGS, name=context.get("topic_flag", SKLEARN_FLAG))]
 
     def _statement(self, text: str) -> tuple[list[str], pyedit.Span] | None:
         found = [(names, span) for module, names, span in pyedit.import_froms(text, self.file) if module == self.module]
@@ -49,7 +51,10 @@ class ExamplesTestImport(Registration):
             body = [i for i in range(span.start, span.end - 1) if lines[i].strip().rstrip(",") in names]
             if not body:
                 raise anchor_absent(self.file, f"a parenthesised import from {self.module}, one name per line")
-            after = max([i for i in body if lines[i].strip().rstrip(",") < self.name], default=span.start - 1)
+            after = max(
+                [i for i in body if member_key(lines[i].strip().rstrip(",")) < member_key(self.name)],
+                default=span.start - 1,
+            )
             indent = lines[body[0]][: len(lines[body[0]]) - len(lines[body[0]].lstrip())]
             write(plan, self.file, pyedit.insert_lines(text, after + 1, f"{indent}{self.name},\n"))
         return replace(self, inserted=inserted)
@@ -78,5 +83,4 @@ class ExamplesTestImport(Registration):
         for what, value, expected in (("file", self.file, EXAMPLES_TEST), ("module", self.module, IMPORT_FLAGS)):
             if value != expected:
                 raise self.refuse(where, what)
-        if self.name != SKLEARN_FLAG:
-            raise self.refuse(where, "name")
+        self.require(where, "name", self.name, rf"{SKLEARN_FLAG}|_TOPIC_[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*_AVAILABLE")

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from scaffold import pyedit
+from scaffold.importorder import module_key, sorted_members
 from scaffold.names import MAX_LINE_WIDTH, line_width
 from scaffold.registrations.base import MODULE, PACKAGE_DIR, SNAKE, Registration, read, write
 
@@ -16,7 +17,8 @@ from scaffold.registrations.base import MODULE, PACKAGE_DIR, SNAKE, Registration
 class PackageExport(Registration):
     """``from <module> import <Data>, <Task>  # noqa: F401`` in ``<package>/<data_type>/__init__.py``.
 
-    It goes after the imports that sort before it; a missing ``__init__.py`` is created (a new data type).
+    The names in isort's order; it goes after the imports that sort before it (isort's order); a missing
+    ``__init__.py`` is created (a new data type).
     """
 
     kind = "package-export"
@@ -32,7 +34,7 @@ class PackageExport(Registration):
     def for_task(cls, host, context, plan):
         """The names in isort's order, on one line or, past the host's line length, one per line."""
         module = context["module"]
-        names = pyedit.isort_order([context["data_class"], context["model_class"]])
+        names = sorted_members([context["data_class"], context["model_class"]])
         width = int(context.get("line_length") or MAX_LINE_WIDTH)
         line = f"from {module} import {', '.join(names)}  # noqa: F401\n"
         if line_width(line.rstrip("\n")) > width:  # one name per line, as a formatter puts them
@@ -55,7 +57,7 @@ class PackageExport(Registration):
         if inserted:
             after = pyedit.docstring_end(text, self.file)  # after the docstring and the imports sorting before
             for module, _, span in existing:
-                if module <= self.module:
+                if module_key(module) <= module_key(self.module):
                     after = span.end
             write(plan, self.file, pyedit.insert_lines(text, after, self.text))
         return replace(self, created=created, inserted=inserted)
