@@ -7,6 +7,7 @@ file that names the task's class (the newest, in a Keep a Changelog file).
 
 from __future__ import annotations
 
+import json
 import re
 import string
 from collections.abc import Sequence
@@ -172,6 +173,10 @@ class ChangelogLine(Registration):
             naming = re.compile(rf"(?<![A-Za-z0-9_]){re.escape(old_name)}(?![A-Za-z0-9_])")
             lines[at] = naming.sub(new_name, lines[at])
         return "".join(lines)
+
+    def locator(self) -> str:
+        # Found and taken out by the class it names: the pull-request link (Flash's form) and wording aside.
+        return json.dumps([self.kind, self.file, self.named() or self.text])
 
     def describe(self) -> str:
         name = self.named()

@@ -1,16 +1,24 @@
+# Copyright The PyTorch Lightning team.
+#
+# Licensed under the Apache License, Version 2.0 (the "License");
+# you may not use this file except in compliance with the License.
+# You may obtain a copy of the License at
+#
+#     http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS,
+# WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+# See the License for the specific language governing permissions and
+# limitations under the License.
 """Train the MytaskTask, predict a few examples, save a checkpoint."""
 
 import os
 import tempfile
 
 import flash
-from pytorch_lightning import seed_everything
-from sklearn import datasets
-
 from flash.mytask.custom import MytaskData, MytaskTask
-
-# One seed for the split, the weights and the batches: every run trains the same way.
-seed_everything(42)
+from sklearn import datasets
 
 # Everything the run writes (logs, checkpoints) goes to a temporary folder, deleted at the end, so that running the
 # example leaves the repository as it was: give a folder of your own to keep them.

@@ -1,11 +1,28 @@
-"""Tests of the MystepsTask: forward, train, validate, test, predict from every input, checkpoints, TorchScript.
+# Copyright The PyTorch Lightning team.
+#
+# Licensed under the Apache License, Version 2.0 (the "License");
+# you may not use this file except in compliance with the License.
+# You may obtain a copy of the License at
+#
+#     http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS,
+# WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+# See the License for the specific language governing permissions and
+# limitations under the License.
+"""Tests of the MystepsTask: Flash's TaskTester checks, and predictions from every input and checkpoints.
 
-They read what they check from the task: the backbones of its registry, its default backbone, the names it logs
-its losses and metrics under. The examples' sizes come from ``helpers``.
+``TestMystepsTask`` gives Flash's ``TaskTester`` the task and its examples: the tester checks the forward pass,
+TorchScript (trace and script), one batch of training, validation and testing.
+The functions below read what they check from the task: the backbones of its registry, its default backbone, the
+names it logs its losses and metrics under. The examples' sizes come from ``helpers``.
+
 """
 
 import inspect
 from functools import partial
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -13,13 +30,14 @@ import pytest
 import torch
 import torch.nn.functional as F
 from flash import Trainer
-from flash.core.utilities.imports import _PANDAS_AVAILABLE
-from torch import Tensor, nn
-from torchmetrics.classification import MulticlassAccuracy, MulticlassF1Score
-
+from flash.core.utilities.imports import _PANDAS_AVAILABLE, _TOPIC_MYSTEPS_AVAILABLE
 from flash.mysteps.custom import MystepsData, MystepsTask
 from flash.mysteps.custom.output import MystepsOutput
 from flash.mysteps.custom.output_transform import MystepsOutputTransform
+from torch import Tensor, nn
+from torchmetrics.classification import MulticlassAccuracy, MulticlassF1Score
+
+from tests.helpers.task_tester import TaskTester
 
 from .helpers import NUM_CLASSES, NUM_FEATURES, DummyDataset
 
@@ -81,6 +99,40 @@ def _check_predictions(predictions: list, num_examples: int) -> None:
         assert 0 <= prediction < NUM_CLASSES
 
 
+class TestMystepsTask(TaskTester):
+    """The task and its examples, for the checks Flash's ``TaskTester`` runs on every task."""
+
+    task = MystepsTask
+    task_kwargs = {"num_features": NUM_FEATURES, "num_classes": NUM_CLASSES}
+    is_testing = _TOPIC_MYSTEPS_AVAILABLE
+    is_available = _TOPIC_MYSTEPS_AVAILABLE
+    # TorchScript: the task traces; it scripts through Lightning's ``to_torchscript`` (``test_jit`` below), not with a
+    # bare ``torch.jit.script``, which reads the ``trainer`` of a task that has none.
+    traceable = True
+    scriptable = False
+
+    @property
+    def example_forward_input(self):
+        return torch.rand(2, NUM_FEATURES)
+
+    def check_forward_output(self, output: Any):
+        assert isinstance(output, Tensor)
+        assert output.shape == (2, NUM_CLASSES)
+
+    @property
+    def example_train_sample(self):
+        return DummyDataset()[0]
+
+    @property
+    def example_val_sample(self):
+        return DummyDataset()[0]
+
+    @property
+    def example_test_sample(self):
+        return DummyDataset()[0]
+
+
+@pytest.mark.skipif(not _TOPIC_MYSTEPS_AVAILABLE, reason="mysteps libraries aren't installed.")
 def test_smoke():
     """The task can be built with its defaults, from a backbone of its registry, and it has a loss."""
     assert BACKBONES, "the backbones registry is empty: register a backbone in backbones.py"
@@ -94,6 +146,7 @@ def test_smoke():
     assert isinstance(model._output_transform, MystepsOutputTransform)
 
 
+@pytest.mark.skipif(not _TOPIC_MYSTEPS_AVAILABLE, reason="mysteps libraries aren't installed.")
 @pytest.mark.parametrize("backbone", BACKBONES)
 @pytest.mark.parametrize("num_classes", [4, 256])
 @pytest.mark.parametrize("shape", [(1, 3), (2, 128)])
@@ -109,6 +162,7 @@ def test_forward(backbone, num_classes, shape):
     )
 
 
+@pytest.mark.skipif(not _TOPIC_MYSTEPS_AVAILABLE, reason="mysteps libraries aren't installed.")
 def test_train(tmp_path):
     """One training step runs and logs every loss and metric of the task; the loss is finite."""
     model = _model()
@@ -119,6 +173,7 @@ def test_train(tmp_path):
         assert torch.isfinite(trainer.callback_metrics[f"train_{name}"]), f"the loss {name!r} is not finite"
 
 
+@pytest.mark.skipif(not _TOPIC_MYSTEPS_AVAILABLE, reason="mysteps libraries aren't installed.")
 def test_val(tmp_path):
     """Validation runs and reports every loss and metric of the task."""
     model = _model()
@@ -126,6 +181,7 @@ def test_val(tmp_path):
     _assert_logged(results[0], model, "val")
 
 
+@pytest.mark.skipif(not _TOPIC_MYSTEPS_AVAILABLE, reason="mysteps libraries aren't installed.")
 def test_test(tmp_path):
     """Testing runs and reports every loss and metric of the task."""
     model = _model()
@@ -133,6 +189,7 @@ def test_test(tmp_path):
     _assert_logged(results[0], model, "test")
 
 
+@pytest.mark.skipif(not _TOPIC_MYSTEPS_AVAILABLE, reason="mysteps libraries aren't installed.")
 def test_predict_numpy(tmp_path):
     """Predictions from a numpy array."""
     features = np.random.rand(3, NUM_FEATURES).astype(np.float32)
@@ -140,6 +197,7 @@ def test_predict_numpy(tmp_path):
     _check_predictions(_predict(tmp_path, datamodule), 3)
 
 
+@pytest.mark.skipif(not _TOPIC_MYSTEPS_AVAILABLE, reason="mysteps libraries aren't installed.")
 @pytest.mark.skipif(not _PANDAS_AVAILABLE, reason="pandas isn't installed.")
 def test_predict_dataframe(tmp_path):
     """Predictions from a DataFrame."""
@@ -153,6 +211,7 @@ def test_predict_dataframe(tmp_path):
     _check_predictions(_predict(tmp_path, datamodule), 3)
 
 
+@pytest.mark.skipif(not _TOPIC_MYSTEPS_AVAILABLE, reason="mysteps libraries aren't installed.")
 @pytest.mark.parametrize("arguments", CONSTRUCTOR_ARGUMENTS)
 def test_checkpoint_round_trip(tmp_path, arguments):
     """Whatever the task was built with, a plain ``load_from_checkpoint`` loads its checkpoint; it predicts the same."""
@@ -171,9 +230,10 @@ def test_checkpoint_round_trip(tmp_path, arguments):
     assert kept == dict(model.hparams), "the checkpoint lost hyperparameters: does __init__ save them all?"
 
 
-@pytest.mark.parametrize("method", ["trace", "script"])
+@pytest.mark.skipif(not _TOPIC_MYSTEPS_AVAILABLE, reason="mysteps libraries aren't installed.")
+@pytest.mark.parametrize("method", ["script"])
 def test_jit(tmp_path, method):
-    """The task exports to TorchScript by tracing and by scripting; the export loads and runs."""
+    """The task exports to TorchScript by scripting (``TaskTester`` traces it); the export loads and runs."""
     model = MystepsTask(num_features=16, num_classes=10)
     model.eval()
     path = tmp_path / "model.pt"

@@ -1,3 +1,16 @@
+# Copyright The PyTorch Lightning team.
+#
+# Licensed under the Apache License, Version 2.0 (the "License");
+# you may not use this file except in compliance with the License.
+# You may obtain a copy of the License at
+#
+#     http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS,
+# WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+# See the License for the specific language governing permissions and
+# limitations under the License.
 """Tests of the MytaskData: one ``test_from_*`` per data source."""
 
 import numpy as np
@@ -6,15 +19,14 @@ import pytest
 import torch
 from flash.core.data.data_module import DataModule
 from flash.core.data.io.input import DataKeys
-from flash.core.utilities.imports import _PANDAS_AVAILABLE
-
+from flash.core.utilities.imports import _PANDAS_AVAILABLE, _TOPIC_MYTASK_AVAILABLE
 from flash.mytask.custom.data import MytaskData
 
 from .helpers import NUM_CLASSES, NUM_FEATURES, examples
 
 
 def _frame(features: np.ndarray, targets: np.ndarray) -> pd.DataFrame:
-    """The examples as a ``DataFrame`` with columns ``x0``, ``x1``, ... and ``label``."""
+    """The examples as a ``DataFrame``: feature columns ``x0``, ``x1`` and so on, target column ``label``."""
     frame = pd.DataFrame(features, columns=[f"x{i}" for i in range(NUM_FEATURES)])
     frame["label"] = targets
     return frame
@@ -41,12 +53,14 @@ def _check(datamodule: MytaskData) -> None:
     assert DataKeys.TARGET not in batch, "prediction samples carry no target: the predicting Input leaves them out"
 
 
+@pytest.mark.skipif(not _TOPIC_MYTASK_AVAILABLE, reason="mytask libraries aren't installed.")
 def test_smoke():
     """The data module is a Flash ``DataModule`` with the task's transform as its default."""
     assert issubclass(MytaskData, DataModule)
     assert MytaskData.input_transform_cls.__name__ == "MytaskInputTransform"
 
 
+@pytest.mark.skipif(not _TOPIC_MYTASK_AVAILABLE, reason="mytask libraries aren't installed.")
 def test_from_numpy():
     """``from_numpy`` loads arrays of features and targets for every stage."""
     features, targets = examples()
@@ -63,6 +77,7 @@ def test_from_numpy():
     _check(datamodule)
 
 
+@pytest.mark.skipif(not _TOPIC_MYTASK_AVAILABLE, reason="mytask libraries aren't installed.")
 @pytest.mark.skipif(not _PANDAS_AVAILABLE, reason="pandas isn't installed.")
 def test_from_csv(tmp_path):
     """``from_csv`` reads files with a header row; the prediction file needs no target column."""
@@ -82,6 +97,7 @@ def test_from_csv(tmp_path):
     _check(datamodule)
 
 
+@pytest.mark.skipif(not _TOPIC_MYTASK_AVAILABLE, reason="mytask libraries aren't installed.")
 def test_from_tensors():
     """``from_tensors`` loads a feature tensor and a target tensor for every stage."""
     features, targets = (torch.from_numpy(array) for array in examples())

@@ -1,11 +1,23 @@
+# Copyright The PyTorch Lightning team.
+#
+# Licensed under the Apache License, Version 2.0 (the "License");
+# you may not use this file except in compliance with the License.
+# You may obtain a copy of the License at
+#
+#     http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS,
+# WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+# See the License for the specific language governing permissions and
+# limitations under the License.
 """Tests of the TemplateData: one ``test_from_*`` per data source."""
 
 import pytest
 import torch
 from flash.core.data.data_module import DataModule
 from flash.core.data.io.input import DataKeys
-from flash.core.utilities.imports import _SKLEARN_AVAILABLE
-
+from flash.core.utilities.imports import _SKLEARN_AVAILABLE, _TOPIC_TEMPLATE_AVAILABLE
 from flash.template.classification.data import TemplateData
 
 from .helpers import NUM_CLASSES, NUM_FEATURES, examples
@@ -35,12 +47,14 @@ def _check(datamodule: TemplateData) -> None:
     assert DataKeys.TARGET not in batch, "prediction samples carry no target: the predicting Input leaves them out"
 
 
+@pytest.mark.skipif(not _TOPIC_TEMPLATE_AVAILABLE, reason="template libraries aren't installed.")
 def test_smoke():
     """The data module is a Flash ``DataModule`` with the task's transform as its default."""
     assert issubclass(TemplateData, DataModule)
     assert TemplateData.input_transform_cls.__name__ == "TemplateInputTransform"
 
 
+@pytest.mark.skipif(not _TOPIC_TEMPLATE_AVAILABLE, reason="template libraries aren't installed.")
 def test_from_numpy():
     """``from_numpy`` loads arrays of features and targets for every stage."""
     features, targets = examples()
@@ -57,6 +71,7 @@ def test_from_numpy():
     _check(datamodule)
 
 
+@pytest.mark.skipif(not _TOPIC_TEMPLATE_AVAILABLE, reason="template libraries aren't installed.")
 @pytest.mark.skipif(not _SKLEARN_AVAILABLE, reason="scikit-learn isn't installed.")
 def test_from_sklearn():
     """``from_sklearn`` loads ``Bunch`` objects; the prediction ``Bunch`` may keep its targets, they are dropped."""

@@ -1,9 +1,24 @@
+# Copyright The PyTorch Lightning team.
+#
+# Licensed under the Apache License, Version 2.0 (the "License");
+# you may not use this file except in compliance with the License.
+# You may obtain a copy of the License at
+#
+#     http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS,
+# WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+# See the License for the specific language governing permissions and
+# limitations under the License.
 """Data for the MyregRegressor task: its ``Input`` classes and ``DataModule``."""
 
 from typing import Any, Dict, List, Optional, Sequence, Tuple, Type
 
 import numpy as np
 import pandas as pd
+from torch import Tensor
+
 from flash.core.data.base_viz import BaseVisualization
 from flash.core.data.callback import BaseDataFetcher
 from flash.core.data.data_module import DataModule
@@ -13,8 +28,6 @@ from flash.core.data.utilities.samples import to_samples
 from flash.core.utilities.imports import _SKLEARN_AVAILABLE
 from flash.core.utilities.stages import RunningStage
 from flash.core.utilities.types import INPUT_TRANSFORM_TYPE
-from torch import Tensor
-
 from flash.myreg.regression.input_transform import MyregInputTransform
 
 if _SKLEARN_AVAILABLE:
@@ -52,6 +65,7 @@ class MyregNumpyRegressionInput(Input):
         Args:
             examples: The features, one row per example.
             targets: The targets, one per example, or ``None`` when predicting.
+
         """
         if not self.predicting and isinstance(examples, np.ndarray):
             self.num_features = examples.shape[1]
@@ -128,6 +142,7 @@ class MyregData(DataModule):
     """The ``DataModule`` of the MyregRegressor task: one ``from_*`` constructor per data source.
 
     ``input_transform_cls`` names the transform used when a constructor is given none.
+
     """
 
     input_transform_cls = MyregInputTransform
@@ -161,6 +176,7 @@ class MyregData(DataModule):
             transform: The ``InputTransform`` applied to the samples.
             transform_kwargs: Keyword arguments for the transform's constructor.
             data_module_kwargs: Keyword arguments for the ``DataModule`` (``batch_size``, ``val_split``, ...).
+
         """
         train_input = input_cls(RunningStage.TRAINING, train_data, train_targets)
 
@@ -197,6 +213,7 @@ class MyregData(DataModule):
             transform: The ``InputTransform`` applied to the samples.
             transform_kwargs: Keyword arguments for the transform's constructor.
             data_module_kwargs: Keyword arguments for the ``DataModule`` (``batch_size``, ``val_split``, ...).
+
         """
         train_input = input_cls(RunningStage.TRAINING, train_bunch)
 
@@ -237,6 +254,7 @@ class MyregData(DataModule):
             transform: The ``InputTransform`` applied to the samples.
             transform_kwargs: Keyword arguments for the transform's constructor.
             data_module_kwargs: Keyword arguments for the ``DataModule`` (``batch_size``, ``val_split``, ...).
+
         """
         columns = {"feature_columns": feature_columns, "target_column": target_column}
         train_input = input_cls(RunningStage.TRAINING, train_data_frame, **columns)
@@ -278,6 +296,7 @@ class MyregData(DataModule):
             transform: The ``InputTransform`` applied to the samples.
             transform_kwargs: Keyword arguments for the transform's constructor.
             data_module_kwargs: Keyword arguments for the ``DataModule`` (``batch_size``, ``val_split``, ...).
+
         """
         columns = {"feature_columns": feature_columns, "target_column": target_column}
         train_input = input_cls(RunningStage.TRAINING, train_file, **columns)
@@ -321,6 +340,7 @@ class MyregData(DataModule):
             transform: The ``InputTransform`` applied to the samples.
             transform_kwargs: Keyword arguments for the transform's constructor.
             data_module_kwargs: Keyword arguments for the ``DataModule`` (``batch_size``, ``val_split``, ...).
+
         """
         train_input = input_cls(RunningStage.TRAINING, train_data, train_targets)
 

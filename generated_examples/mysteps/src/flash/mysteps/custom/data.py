@@ -1,3 +1,16 @@
+# Copyright The PyTorch Lightning team.
+#
+# Licensed under the Apache License, Version 2.0 (the "License");
+# you may not use this file except in compliance with the License.
+# You may obtain a copy of the License at
+#
+#     http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS,
+# WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+# See the License for the specific language governing permissions and
+# limitations under the License.
 """Data for the MystepsTask task: its ``Input`` classes, ``InputTransform`` and ``DataModule``."""
 
 from typing import Any, Callable, Dict, Optional, Sequence, Tuple, Type
@@ -5,6 +18,7 @@ from typing import Any, Callable, Dict, Optional, Sequence, Tuple, Type
 import numpy as np
 import pandas as pd
 import torch
+
 from flash.core.data.data_module import DataModule
 from flash.core.data.io.classification_input import ClassificationInputMixin
 from flash.core.data.io.input import DataKeys, Input
@@ -46,6 +60,7 @@ class MystepsNumpyCustomInput(Input, ClassificationInputMixin):
             examples: The features, one row per example.
             targets: The targets, one per example, or ``None`` when predicting.
             target_formatter: Formats the targets; the validation and test inputs reuse the train input's.
+
         """
         if not self.predicting and isinstance(examples, np.ndarray):
             self.num_features = examples.shape[1]
@@ -102,6 +117,7 @@ class MystepsData(DataModule):
     """The ``DataModule`` of the MystepsTask task: one ``from_*`` constructor per data source.
 
     ``input_transform_cls`` names the transform used when a constructor is given none.
+
     """
 
     input_transform_cls = MystepsInputTransform
@@ -135,6 +151,7 @@ class MystepsData(DataModule):
             transform: The ``InputTransform`` applied to the samples.
             transform_kwargs: Keyword arguments for the transform's constructor.
             data_module_kwargs: Keyword arguments for the ``DataModule`` (``batch_size``, ``val_split``, ...).
+
         """
         train_input = input_cls(RunningStage.TRAINING, train_data, train_targets)
         target_formatter = getattr(train_input, "target_formatter", None)
@@ -176,6 +193,7 @@ class MystepsData(DataModule):
             transform: The ``InputTransform`` applied to the samples.
             transform_kwargs: Keyword arguments for the transform's constructor.
             data_module_kwargs: Keyword arguments for the ``DataModule`` (``batch_size``, ``val_split``, ...).
+
         """
         columns = {"feature_columns": feature_columns, "target_column": target_column}
         train_input = input_cls(RunningStage.TRAINING, train_data_frame, **columns)

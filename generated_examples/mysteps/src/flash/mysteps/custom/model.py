@@ -1,16 +1,29 @@
+# Copyright The PyTorch Lightning team.
+#
+# Licensed under the Apache License, Version 2.0 (the "License");
+# you may not use this file except in compliance with the License.
+# You may obtain a copy of the License at
+#
+#     http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS,
+# WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+# See the License for the specific language governing permissions and
+# limitations under the License.
 """The MystepsTask task: a plain Flash task made of a registered backbone and a linear head."""
 
 from typing import Any, Dict, List, Optional, Tuple, Union
 
 import torch.nn.functional as F
 import torchmetrics
+from torch import Tensor, nn
+from torchmetrics.classification import MulticlassAccuracy
+
 from flash.core.data.io.input import DataKeys
 from flash.core.model import Task
 from flash.core.registry import FlashRegistry
 from flash.core.utilities.types import LOSS_FN_TYPE, LR_SCHEDULER_TYPE, METRICS_TYPE, OPTIMIZER_TYPE
-from torch import Tensor, nn
-from torchmetrics.classification import MulticlassAccuracy
-
 from flash.mysteps.custom.backbones import MYSTEPS_BACKBONES
 from flash.mysteps.custom.output import MYSTEPS_OUTPUTS
 from flash.mysteps.custom.output_transform import MystepsOutputTransform
@@ -18,11 +31,13 @@ from flash.mysteps.custom.output_transform import MystepsOutputTransform
 
 def _is_plain_data(value: Any) -> bool:
     """Whether ``torch.load(..., weights_only=True)`` reads ``value`` back: plain data, nothing else."""
-    if type(value) in (list, tuple):
+    # The class itself: a subclass of these (an OrderedDict, an enum of strings) is not plain data.
+    cls = type(value)
+    if cls in (list, tuple):
         return all(_is_plain_data(item) for item in value)
-    if type(value) is dict:
-        return all(type(key) is str and _is_plain_data(item) for key, item in value.items())
-    return value is None or type(value) in (bool, int, float, str)
+    if cls is dict:
+        return all(isinstance(key, str) and _is_plain_data(key) and _is_plain_data(item) for key, item in value.items())
+    return value is None or cls in (bool, int, float, str)
 
 
 def _objects(arguments: Dict[str, Any]) -> List[str]:
@@ -52,6 +67,7 @@ class MystepsTask(Task):
         lr_scheduler: The learning rate scheduler, if any: a name, ``(name, kwargs)``, or a callable of the optimizer.
         metrics: The metrics (a ``torchmetrics`` metric, a function, or a dictionary naming them).
         learning_rate: The learning rate; ``None`` takes the optimizer's own default.
+
     """
 
     backbones: FlashRegistry = MYSTEPS_BACKBONES
@@ -101,6 +117,7 @@ class MystepsTask(Task):
         metrics after every step and per epoch, and return it to the optimizer.
 
         The place to train differently: another loss, a weighted sum of several, an extra term such as a penalty.
+
         """
         x, y = batch[DataKeys.INPUT], batch[DataKeys.TARGET]
         y_hat = self(x)
@@ -118,6 +135,7 @@ class MystepsTask(Task):
         """Update the metrics on a validation batch; log them and the loss once per epoch. Nothing is returned.
 
         The place to evaluate differently from training: other inputs to the metrics, a loss left out of the logs.
+
         """
         x, y = batch[DataKeys.INPUT], batch[DataKeys.TARGET]
         y_hat = self(x)
@@ -134,6 +152,7 @@ class MystepsTask(Task):
         """Update the metrics on a test batch; log them and the loss once per epoch, as ``validation_step`` does.
 
         The place to test differently from validation, for example with metrics of the test set only.
+
         """
         x, y = batch[DataKeys.INPUT], batch[DataKeys.TARGET]
         y_hat = self(x)
@@ -152,6 +171,7 @@ class MystepsTask(Task):
         What it returns goes through the task's output transform (``MystepsOutputTransform``)
         and then the chosen output, both applied by ``flash.Trainer.predict``. The place to predict from something
         other than ``forward``, or to return more than the model's output.
+
         """
         return self(batch[DataKeys.INPUT])
 

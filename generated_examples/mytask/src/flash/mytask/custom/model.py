@@ -1,15 +1,28 @@
+# Copyright The PyTorch Lightning team.
+#
+# Licensed under the Apache License, Version 2.0 (the "License");
+# you may not use this file except in compliance with the License.
+# You may obtain a copy of the License at
+#
+#     http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS,
+# WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+# See the License for the specific language governing permissions and
+# limitations under the License.
 """The MytaskTask task: a plain Flash task made of a registered backbone and a linear head."""
 
 from typing import Any, Dict, List, Optional, Tuple, Union
 
 import torch.nn.functional as F
+from torch import Tensor, nn
+from torchmetrics.classification import MulticlassAccuracy
+
 from flash.core.data.io.input import DataKeys
 from flash.core.model import Task
 from flash.core.registry import FlashRegistry
 from flash.core.utilities.types import LOSS_FN_TYPE, LR_SCHEDULER_TYPE, METRICS_TYPE, OPTIMIZER_TYPE
-from torch import Tensor, nn
-from torchmetrics.classification import MulticlassAccuracy
-
 from flash.mytask.custom.backbones import MYTASK_BACKBONES
 from flash.mytask.custom.output import MYTASK_OUTPUTS
 from flash.mytask.custom.output_transform import MytaskOutputTransform
@@ -17,11 +30,13 @@ from flash.mytask.custom.output_transform import MytaskOutputTransform
 
 def _is_plain_data(value: Any) -> bool:
     """Whether ``torch.load(..., weights_only=True)`` reads ``value`` back: plain data, nothing else."""
-    if type(value) in (list, tuple):
+    # The class itself: a subclass of these (an OrderedDict, an enum of strings) is not plain data.
+    cls = type(value)
+    if cls in (list, tuple):
         return all(_is_plain_data(item) for item in value)
-    if type(value) is dict:
-        return all(type(key) is str and _is_plain_data(item) for key, item in value.items())
-    return value is None or type(value) in (bool, int, float, str)
+    if cls is dict:
+        return all(isinstance(key, str) and _is_plain_data(key) and _is_plain_data(item) for key, item in value.items())
+    return value is None or cls in (bool, int, float, str)
 
 
 def _objects(arguments: Dict[str, Any]) -> List[str]:
@@ -51,6 +66,7 @@ class MytaskTask(Task):
         lr_scheduler: The learning rate scheduler, if any: a name, ``(name, kwargs)``, or a callable of the optimizer.
         metrics: The metrics (a ``torchmetrics`` metric, a function, or a dictionary naming them).
         learning_rate: The learning rate; ``None`` takes the optimizer's own default.
+
     """
 
     backbones: FlashRegistry = MYTASK_BACKBONES
