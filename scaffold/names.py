@@ -191,7 +191,9 @@ class TaskOptions:
         self.data_type = check_snake(label("data_type"), data_type)
         if self.data_type in RESERVED_DATA_TYPES:
             where = RESERVED_DATA_TYPES[self.data_type]
-            _fail(label("data_type"), self.data_type, f"would land in {where}, which holds no tasks: choose another one")
+            _fail(
+                label("data_type"), self.data_type, f"would land in {where}, which holds no tasks: choose another one"
+            )
         if self.data_type in SHADOWED_MODULES:
             _fail(
                 label("data_type"),

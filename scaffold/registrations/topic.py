@@ -3,10 +3,9 @@ the mapping of Flash's extras there (``_EXTRAS_AVAILABLE``)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-
-import re
 
 from scaffold import pyedit
 from scaffold.errors import anchor_absent
