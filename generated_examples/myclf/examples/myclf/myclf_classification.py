@@ -18,8 +18,12 @@ import tempfile
 
 import flash
 from flash.myclf.classification import MyclfClassifier, MyclfData
+from pytorch_lightning import seed_everything
 from sklearn import datasets
 from sklearn.utils import Bunch
+
+# One seed for the split, the weights and the batches: every run trains the same way.
+seed_everything(42)
 
 # Everything the run writes (logs, checkpoints) goes to a temporary folder, deleted at the end, so that running the
 # example leaves the repository as it was: give a folder of your own to keep them.
