@@ -15,7 +15,7 @@ from scaffold.host import detect
 from scaffold.names import TaskOptions
 from scaffold.plan import Plan
 from scaffold.tasks import create_task, load_tasks, remove_task
-from tests.conftest import isolation, make_flash_checkout, run_pytest, tree_snapshot
+from tests.conftest import FIXTURES, isolation, make_flash_checkout, run_pytest, tree_snapshot
 from tests.test_generate import assert_all_passed
 
 # Two tasks into a new data type (one with Flash Zero), one into a data type Flash already has.
@@ -65,7 +65,7 @@ def test_every_shared_file_is_registered(checkout):
     assert ".. toctree::\n   :maxdepth: 1\n   :caption: Sensor\n\n   reference/sensor_classification\n" in index
     assert "   reference/sensor_regression\n" in index
     assert "   api/tabular\n   api/sensor\n   api/template\n" in index
-    assert index.index(":caption: Sensor") < index.index(":caption: API Reference")
+    assert index.index(":caption: Tabular") < index.index(":caption: Sensor") < index.index(":caption: Integrations")
 
     api = _read(checkout, "docs/source/api/sensor.rst")
     assert api.startswith("############\nflash.sensor\n############\n")
@@ -114,6 +114,26 @@ def test_every_shared_file_is_registered(checkout):
     ):
         assert f'            "{folder}",\n            "{name}.py",\n' in scripts
     assert '    "flash.sensor.classification",\n]' in _read(checkout, "src/flash/__main__.py")
+
+    # ... its requirements, which setup.py makes the extra of that name, and its row in CI's test matrix, after
+    # the last row that tests the latest requirements
+    for data_type in ("sensor", "template"):
+        assert _read(checkout, f"requirements/datatype_{data_type}.txt") == (
+            f"# The {data_type} extra (pip install lightning-flash[{data_type}]): what the {data_type} tasks need"
+            " beyond requirements/base.txt.\n\nscikit-learn <=1.3.0\n"
+        )
+        assert _read(checkout, f"requirements/testing_{data_type}.txt") == (
+            f"# What the tests of {data_type} need beyond requirements/test.txt and the {data_type} extra.\n"
+        )
+    for role in ("datatype", "testing"):  # tabular is a topic of Flash's own: its files are as they were
+        tabular = f"requirements/{role}_tabular.txt"
+        assert (checkout / tabular).read_bytes() == (FIXTURES / "flash_checkout" / tabular).read_bytes()
+    assert (
+        "          - { os: 'ubuntu-20.04', python-version: 3.9, topic: 'audio', extra: [] }\n"
+        "          - { os: 'ubuntu-20.04', python-version: 3.9, topic: 'sensor', extra: [] }\n"
+        "          - { os: 'ubuntu-20.04', python-version: 3.9, topic: 'template', extra: [] }\n"
+        "          - { os: 'ubuntu-20.04', python-version: 3.8, topic: 'core', extra: [], requires: 'oldest' }\n"
+    ) in _read(checkout, ".github/workflows/ci-testing.yml")
 
     host = detect(checkout)
     for task in load_tasks(checkout):
@@ -201,6 +221,114 @@ def test_removing_every_task_restores_the_checkout(checkout, tmp_path):
     for name in ("template_reg", "sensor_clf", "sensor_reg"):
         remove_task(checkout, name)
     assert tree_snapshot(checkout) == tree_snapshot(make_flash_checkout(tmp_path / "pristine"))
+
+
+def test_a_topic_stays_registered_until_its_last_task_is_removed(checkout, tmp_path):
+    """The topic's flag, extra, requirements and CI row serve every task of the data type: the last one removed
+    takes them out; a requirements file the contributor wrote in stays, a CI row they reworded goes with the
+    topic's tests."""
+    workflow = checkout / ".github/workflows/ci-testing.yml"
+    text = workflow.read_text()
+    row = "          - { os: 'ubuntu-20.04', python-version: 3.9, topic: 'sensor', extra: [] }\n"
+    workflow.write_text(
+        text.replace(row, "          - { os: 'ubuntu-22.04', topic: 'sensor', python-version: 3.10, extra: [] }\n")
+    )
+    testing = checkout / "requirements/testing_sensor.txt"
+    testing.write_text(testing.read_text() + "pytest-timeout\n")
+    host = detect(checkout)
+
+    remove_task(checkout, "sensor_clf")
+    assert (checkout / "requirements/datatype_sensor.txt").is_file()
+    assert "topic: 'sensor'" in workflow.read_text()
+    (task,) = [task for task in load_tasks(checkout) if task.name == "sensor_reg"]
+    assert register.missing(host, task.registrations) == []
+
+    remove_task(checkout, "sensor_reg")
+    assert not (checkout / "requirements/datatype_sensor.txt").exists()
+    assert testing.read_text().endswith("extra.\npytest-timeout\n")  # the contributor's line: kept
+    pristine = make_flash_checkout(tmp_path / "pristine")
+    expected = (
+        (pristine / ".github/workflows/ci-testing.yml")
+        .read_text()
+        .replace(
+            "topic: 'audio', extra: [] }\n", "topic: 'audio', extra: [] }\n" + row.replace("sensor", "template"), 1
+        )
+    )
+    assert workflow.read_text() == expected
+    assert "_TOPIC_SENSOR_AVAILABLE" not in _read(checkout, "src/flash/core/utilities/imports.py")
+
+
+def test_check_names_a_topic_row_or_requirements_file_gone(checkout):
+    workflow = checkout / ".github/workflows/ci-testing.yml"
+    row = "          - { os: 'ubuntu-20.04', python-version: 3.9, topic: 'sensor', extra: [] }\n"
+    workflow.write_text(workflow.read_text().replace(row, ""))
+    (checkout / "requirements/testing_sensor.txt").unlink()
+    host = detect(checkout)
+    (task,) = [task for task in load_tasks(checkout) if task.name == "sensor_clf"]
+    assert register.missing(host, task.registrations) == [
+        "requirements/testing_sensor.txt is missing: the data type's topic has no requirements without it",
+        ".github/workflows/ci-testing.yml has no row of its test matrix for the topic 'sensor': CI would not run "
+        "its tests",
+    ]
+
+
+@pytest.mark.parametrize(
+    "workflow, problem",
+    [
+        (None, ".github/workflows/ci-testing.yml does not exist, and the task registers the test matrix row"),
+        ("jobs: [\n", ".github/workflows/ci-testing.yml is not YAML (line 2): fix it, then run again"),
+        ("jobs:\n  pytester:\n    runs-on: ubuntu\n", "does not have a job whose strategy.matrix.include lists"),
+        (
+            "jobs:\n  t:\n    strategy:\n      matrix:\n        include:\n          - topic: core\n            os: x\n",
+            "each written on one line as { os: ..., topic: ... }",
+        ),
+    ],
+    ids=["absent", "not YAML", "no matrix", "rows on several lines"],
+)
+def test_a_new_topic_without_a_test_matrix_to_join_is_refused(tmp_path, workflow, problem):
+    from typer.testing import CliRunner
+
+    from scaffold.cli import app
+
+    root = make_flash_checkout(tmp_path / "flash")
+    path = root / ".github/workflows/ci-testing.yml"
+    if workflow is None:
+        path.unlink()
+    else:
+        path.write_text(workflow)
+    before = tree_snapshot(root)
+    result = CliRunner().invoke(app, ["task", "sensor_clf", "--data-type", "sensor", "--dest", str(root), "--defaults"])
+    assert result.exit_code == 2, result.output
+    assert problem in result.output
+    assert len(result.output.strip().splitlines()) == 1 and "Traceback" not in result.output
+    assert tree_snapshot(root) == before
+
+
+def test_a_new_data_types_section_follows_flashs_data_types_in_the_docs_index(tmp_path):
+    """In Flash's index the data types' sections (toctrees of reference pages) come before Integrations and the
+    API reference, and a hidden toctree at the end lists the template's page: a new section joins the first."""
+    root = make_flash_checkout(tmp_path / "flash")
+    index = root / "docs/source/index.rst"
+    sections = "".join(
+        f".. toctree::\n   :maxdepth: 1\n   :caption: {caption}\n\n{entries}\n"
+        for caption, entries in (
+            ("Getting started", "   quickstart\n"),
+            ("Audio", "   reference/audio_classification\n   reference/speech_recognition\n"),
+            ("Tabular", "   reference/tabular_classification\n"),
+            ("Graph", "   reference/graph_classification\n"),
+            ("Integrations", "   integrations/providers\n"),
+            ("API Reference", "   api/flash\n   api/tabular\n"),
+        )
+    )
+    original = f"Lightning Flash\n===============\n\n{sections}.. toctree::\n   :hidden:\n\n   reference/template\n"
+    index.write_text(original)
+    create_task(root, _options(0))
+    sensor = ".. toctree::\n   :maxdepth: 1\n   :caption: Sensor\n\n   reference/sensor_classification\n\n"
+    graph = ".. toctree::\n   :maxdepth: 1\n   :caption: Graph\n\n   reference/graph_classification\n\n"
+    expected = original.replace(graph, graph + sensor).replace("   api/tabular\n", "   api/tabular\n   api/sensor\n")
+    assert index.read_text() == expected
+    remove_task(root, "sensor_clf")
+    assert index.read_text() == original
 
 
 def test_remove_refuses_edited_files_unless_forced(checkout):

@@ -23,10 +23,11 @@ FLASH_TASKS = [
 
 
 # In a Flash checkout, template v0.2.0 changed what three edits are (the CHANGELOG line ends with a pull-request
-# link; the examples test imports, and skips the entry on, the data type's topic flag) and added the topic's own two
-# (its flag, its extra). Records of earlier versions describe the other edits as they still are.
+# link; the examples test imports, and skips the entry on, the data type's topic flag) and added the topic's own
+# (its flag, its extra, its requirements files, its row of CI's test matrix). Records of earlier versions describe
+# the other edits as they still are.
 REWRITTEN_IN_FLASH = {"changelog-line", "examples-test-import", "examples-test-entry"}
-NEW_IN_FLASH = {"topic-flag", "topic-extra"}
+NEW_IN_FLASH = {"topic-flag", "topic-extra", "topic-requirements", "ci-matrix-row"}
 # Everywhere, the package export's names are now in isort's order (the same import, another order of its names).
 
 
@@ -62,7 +63,7 @@ def hosts(registered_hosts, tmp_path):
 
 def test_every_kind_is_listed_once_with_its_own_name():
     names = [kind.kind for kind in registrations.KINDS]
-    assert len(set(names)) == len(names) == 10
+    assert len(set(names)) == len(names) == 12
     assert all(names) and all(kind.__module__.startswith("scaffold.registrations.") for kind in registrations.KINDS)
 
 

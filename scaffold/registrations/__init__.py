@@ -13,6 +13,7 @@ from scaffold.errors import UsageError
 from scaffold.registrations.api_section import ApiSection
 from scaffold.registrations.base import Registration
 from scaffold.registrations.changelog_line import ChangelogLine
+from scaffold.registrations.ci_matrix_row import CiMatrixRow
 from scaffold.registrations.examples_test_entry import ExamplesTestEntry
 from scaffold.registrations.examples_test_import import ExamplesTestImport
 from scaffold.registrations.flash_zero_entry import FlashZeroEntry
@@ -20,6 +21,7 @@ from scaffold.registrations.package_export import PackageExport
 from scaffold.registrations.tests_package import TestsPackage
 from scaffold.registrations.toctree_entry import ToctreeEntry
 from scaffold.registrations.topic import TopicExtra, TopicFlag
+from scaffold.registrations.topic_requirements import TopicRequirements
 
 if TYPE_CHECKING:
     from scaffold.host import Host
@@ -34,6 +36,8 @@ KINDS: tuple[type[Registration], ...] = (
     ChangelogLine,
     TopicFlag,
     TopicExtra,
+    TopicRequirements,
+    CiMatrixRow,
     ExamplesTestImport,
     ExamplesTestEntry,
     FlashZeroEntry,
@@ -43,6 +47,7 @@ __all__ = [
     "KINDS",
     "ApiSection",
     "ChangelogLine",
+    "CiMatrixRow",
     "ExamplesTestEntry",
     "ExamplesTestImport",
     "FlashZeroEntry",
@@ -52,6 +57,7 @@ __all__ = [
     "ToctreeEntry",
     "TopicExtra",
     "TopicFlag",
+    "TopicRequirements",
     "from_json",
     "planned",
 ]

@@ -44,7 +44,8 @@ class ToctreeEntry(Registration):
     (``Sensor <reference/sensor_classification>``): a reviewer may order or title the entries.
 
     A missing toctree is created (``created``) before the one captioned ``before``, or at the end of the file
-    when ``before`` is ``None``; with ``create`` false the toctree must be there.
+    when ``before`` is ``None``; with ``after_sections``, after the last captioned toctree of reference pages (the
+    data types' sections of Flash's index) when there is one. With ``create`` false the toctree must be there.
     """
 
     kind = "toctree-entry"
@@ -55,6 +56,7 @@ class ToctreeEntry(Registration):
     entry: str
     before: str | None = field(default=None, kw_only=True, compare=False, metadata=STEERING)
     create: bool = field(default=True, kw_only=True, compare=False, metadata=STEERING)
+    after_sections: bool = field(default=False, kw_only=True, compare=False, metadata=STEERING)
 
     @classmethod
     def for_task(cls, host, context, plan):
@@ -63,10 +65,12 @@ class ToctreeEntry(Registration):
         docs = context.get("docs_dir", "docs/source")  # the page is in <docs>/reference/, its index <docs>/index.rst
         index_file = DOCS_INDEX if host.is_flash else f"{docs}/index.rst"
         if host.is_flash or docs and host.path(index_file).is_file():
-            # New data-type toctrees go before the API toctree in Flash (and where there is one), at the end elsewhere.
+            # New data-type toctrees go after Flash's data types (before its API toctree when it has none), before
+            # the API toctree where there is one, at the end elsewhere.
             before = API_CAPTION if host.is_flash or _toctrees(_lines(plan, index_file), API_CAPTION) else None
+            page = f"reference/{context['doc_page']}"
             found.append(
-                cls(index_file, caption=caption(data_type), entry=f"reference/{context['doc_page']}", before=before)
+                cls(index_file, caption=caption(data_type), entry=page, before=before, after_sections=host.is_flash)
             )
         if host.is_flash:
             found.append(cls(DOCS_INDEX, caption=API_CAPTION, entry=f"api/{data_type}", create=False))
@@ -78,6 +82,16 @@ class ToctreeEntry(Registration):
             raise anchor_repeated(self.file, f"a toctree captioned {title!r}", len(trees))
         return trees[0] if trees else None
 
+    def _sections(self, lines: list[str]) -> list[rst.Toctree]:
+        """The captioned toctrees that list reference pages only: the data types' sections."""
+        return [
+            tree
+            for tree in rst.toctrees(lines)
+            if tree.caption not in (None, self.caption, API_CAPTION)
+            and tree.entries
+            and all(rst.target(entry).startswith("reference/") for _, entry in tree.entries)
+        ]
+
     def apply(self, plan):
         lines = require(plan, self.file, "its docs pages").splitlines(keepends=True)
         tree = self._one(lines, self.caption)
@@ -87,7 +101,11 @@ class ToctreeEntry(Registration):
             if not self.create:
                 raise anchor_absent(self.file, f"a toctree captioned {self.caption!r}")
             block = rst.new_block(self.caption, self.entry)
-            if self.before is not None:
+            sections = self._sections(lines) if self.after_sections else []
+            after = sections[-1].end if sections else len(lines)
+            if after + 1 < len(lines) and not lines[after].strip():  # after the last one and its blank line
+                lines[after + 1 : after + 1] = [block]
+            elif self.before is not None:
                 anchor = self._one(lines, self.before)
                 if anchor is None:
                     raise anchor_absent(self.file, f"a toctree captioned {self.before!r}")

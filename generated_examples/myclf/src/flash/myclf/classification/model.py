@@ -68,6 +68,8 @@ class MyclfClassifier(ClassificationTask):
     """
 
     backbones: FlashRegistry = MYCLF_BACKBONES
+    # Without the topic's extra installed, creating the task says which one to install.
+    required_extras: str = "myclf"
 
     def __init__(
         self,

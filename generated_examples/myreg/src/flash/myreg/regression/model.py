@@ -68,6 +68,8 @@ class MyregRegressor(RegressionTask):
     """
 
     backbones: FlashRegistry = MYREG_BACKBONES
+    # Without the topic's extra installed, creating the task says which one to install.
+    required_extras: str = "myreg"
     # TorchScript cannot compile an OutputTransform; only a Trainer's predict uses it, so scripting skips it.
     __jit_ignored_attributes__ = ["_output_transform"]
     outputs: FlashRegistry = RegressionTask.outputs + MYREG_OUTPUTS

@@ -71,6 +71,8 @@ class MystepsTask(Task):
     """
 
     backbones: FlashRegistry = MYSTEPS_BACKBONES
+    # Without the topic's extra installed, creating the task says which one to install.
+    required_extras: str = "mysteps"
     # TorchScript cannot compile an OutputTransform; only a Trainer's predict uses it, so scripting skips it.
     __jit_ignored_attributes__ = ["_output_transform"]
     outputs: FlashRegistry = Task.outputs + MYSTEPS_OUTPUTS

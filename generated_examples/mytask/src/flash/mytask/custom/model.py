@@ -70,6 +70,8 @@ class MytaskTask(Task):
     """
 
     backbones: FlashRegistry = MYTASK_BACKBONES
+    # Without the topic's extra installed, creating the task says which one to install.
+    required_extras: str = "mytask"
     # TorchScript cannot compile an OutputTransform; only a Trainer's predict uses it, so scripting skips it.
     __jit_ignored_attributes__ = ["_output_transform"]
     outputs: FlashRegistry = Task.outputs + MYTASK_OUTPUTS

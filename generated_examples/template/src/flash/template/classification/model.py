@@ -68,6 +68,8 @@ class TemplateSKLearnClassifier(ClassificationTask):
     """
 
     backbones: FlashRegistry = TEMPLATE_BACKBONES
+    # Without the topic's extra installed, creating the task says which one to install.
+    required_extras: str = "template"
 
     def __init__(
         self,
