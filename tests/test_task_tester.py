@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import pytest
 
+from scaffold.names import TaskOptions
+from scaffold.tasks import create_task
 from tests.combos import pytest_counts
 from tests.conftest import run_pytest
 
@@ -61,12 +63,17 @@ def _run(root, **values):
     (path.parent / "__init__.py").write_text("")
     path.write_text(TEST_CLASS.format(**values))
     result = run_pytest(root, "tests/template_tester", timeout=600)
+    return result, _outcomes(result)
+
+
+def _outcomes(result) -> dict[str, str]:
+    """What each test that passed, failed or erred did (the ``-rA`` summary)."""
     outcomes = {}
     for line in result.stdout.splitlines():
         word, _, rest = line.partition(" ")
         if word in ("PASSED", "SKIPPED", "FAILED", "ERROR") and "::" in line:
             outcomes[rest.split("::")[-1].split(" ")[0]] = word
-    return result, outcomes
+    return outcomes
 
 
 @pytest.mark.train
@@ -94,3 +101,19 @@ def test_not_testing_skips_every_check_but_the_dependency_ones(flash_checkout):
     assert outcomes == {}
     assert pytest_counts(result.stdout) == {"skipped": 10}
     assert "Dependencies not available." in result.stdout
+
+
+@pytest.mark.train
+def test_a_generated_task_whose_topic_is_not_installed_says_which_extra_to_install(flash_checkout):
+    """Without its topic (here: its flag false), a generated task's checks are skipped but for the two of Flash's
+    ``TaskTester`` that creating or loading the task says what to install: they pass (``required_extras``)."""
+    create_task(flash_checkout, TaskOptions("sensor_clf", data_type="sensor"))
+    imports = flash_checkout / "src/flash/core/utilities/imports.py"
+    flag = "_TOPIC_SENSOR_AVAILABLE = all([_SKLEARN_AVAILABLE])\n"
+    assert flag in imports.read_text()
+    imports.write_text(imports.read_text().replace(flag, "_TOPIC_SENSOR_AVAILABLE = False\n"))
+    result = run_pytest(flash_checkout, "tests/sensor", timeout=600)
+    assert result.returncode == 0, result.stdout[-3000:]
+    ran = {name: outcome for name, outcome in _outcomes(result).items() if outcome != "SKIPPED"}
+    assert ran == {"test_init_dependency_error": "PASSED", "test_load_from_checkpoint_dependency_error": "PASSED"}
+    assert pytest_counts(result.stdout)["passed"] == 2 and "failed" not in pytest_counts(result.stdout)

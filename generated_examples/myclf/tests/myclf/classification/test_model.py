@@ -41,7 +41,8 @@ from .helpers import NUM_CLASSES, NUM_FEATURES, DummyDataset
 if _SKLEARN_AVAILABLE:
     from sklearn.utils import Bunch
 
-BACKBONES = MyclfClassifier.available_backbones()
+# The registry itself: without the topic installed, the task's class methods say what to install instead.
+BACKBONES = MyclfClassifier.backbones.available_keys()
 DEFAULT_BACKBONE = inspect.signature(MyclfClassifier.__init__).parameters["backbone"].default
 
 
@@ -50,7 +51,8 @@ def _model(**kwargs) -> MyclfClassifier:
 
 
 # Flash's scheduler names are torch 1's (on torch 2, only "reducelronplateau"); it watches the training loss.
-TRAIN_LOSS = f"train_{next(iter(_model().loss_fn))}"
+# Without the topic installed there is no task to ask, and no test that trains.
+TRAIN_LOSS = f"train_{next(iter(_model().loss_fn))}" if _TOPIC_MYCLF_AVAILABLE else "train_loss"
 
 # Every kind of argument the constructor takes besides plain values: its checkpoints must load all the same.
 CONSTRUCTOR_ARGUMENTS = [
