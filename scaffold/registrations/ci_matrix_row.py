@@ -12,6 +12,7 @@ import yaml
 from scaffold import pyedit
 from scaffold.errors import AnchorMissing, anchor_absent
 from scaffold.registrations.base import SNAKE, Registration, require, write
+from scaffold.registrations.topic import registers_topic
 
 WORKFLOW = ".github/workflows/ci-testing.yml"
 _ANCHOR = "a job whose strategy.matrix.include lists rows with a topic"
@@ -65,7 +66,7 @@ class CiMatrixRow(Registration):
 
     @classmethod
     def for_task(cls, host, context, plan):
-        if not host.is_flash or "topic_flag" not in context:  # template versions before topics registered none
+        if not registers_topic(host, context):
             return []
         return [cls(WORKFLOW, topic=context["data_type"])]
 

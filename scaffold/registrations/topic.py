@@ -20,6 +20,12 @@ TOPIC_NEEDS = "_SKLEARN_AVAILABLE"
 _FLAG = r"_TOPIC_[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*_AVAILABLE"
 
 
+def registers_topic(host, context: dict) -> bool:
+    """Whether the task registers its data type as a Flash topic: in a Flash checkout, from the template version
+    on that names the topic's flag (earlier versions registered no topic)."""
+    return host.is_flash and "topic_flag" in context
+
+
 def _imports_path(host) -> str:
     return f"{host.package_dir}/{IMPORTS_MODULE}"
 
@@ -36,7 +42,7 @@ class TopicFlag(Registration):
 
     @classmethod
     def for_task(cls, host, context, plan):
-        if not host.is_flash or "topic_flag" not in context:  # template versions before topics registered none
+        if not registers_topic(host, context):
             return []
         flag = context["topic_flag"]
         return [cls(_imports_path(host), name=flag, text=f"{flag} = all([{TOPIC_NEEDS}])\n")]
@@ -88,7 +94,7 @@ class TopicExtra(Registration):
 
     @classmethod
     def for_task(cls, host, context, plan):
-        if not host.is_flash or "topic_flag" not in context:  # template versions before topics registered none
+        if not registers_topic(host, context):
             return []
         data_type = context["data_type"]
         return [cls(_imports_path(host), key=data_type, text=f'    "{data_type}": {context["topic_flag"]},\n')]

@@ -5,10 +5,11 @@ installs with it."""
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
-from scaffold.registrations.base import SNAKE, Registration, read, write
+from scaffold.registrations.base import SNAKE
+from scaffold.registrations.created_file import CreatedFile
+from scaffold.registrations.topic import registers_topic
 
 # What a generated task needs beyond Flash's base requirements (its sklearn input and its example's data), at the
 # bound Flash's existing topics pin it to; the topic flag checks the same package (topic.TOPIC_NEEDS).
@@ -28,35 +29,23 @@ def requirements_text(role: str, data_type: str) -> str:
 
 
 @dataclass
-class TopicRequirements(Registration):
+class TopicRequirements(CreatedFile):
     """``requirements/{datatype,testing}_<data_type>.txt`` when the data type has none; deleted with the last task
     of the data type, unless the contributor has written in it."""
 
     kind = "topic-requirements"
-    container = ()
 
     text: str
 
     @classmethod
     def for_task(cls, host, context, plan):
-        if not host.is_flash or "topic_flag" not in context:  # template versions before topics registered none
+        if not registers_topic(host, context):
             return []
         data_type = context["data_type"]
         return [cls(f"requirements/{role}_{data_type}.txt", text=requirements_text(role, data_type)) for role in _FILES]
 
-    def apply(self, plan):
-        created = read(plan, self.file) is None
-        if created:
-            write(plan, self.file, self.text)
-        return replace(self, created=created)
-
-    def present(self, text: str) -> bool:
-        return True  # the file is there: that is all
-
-    def undo(self, text: str, others: Sequence[Registration]) -> str | None:
-        if self.created and text == self.text and not self.file_used_by(others):
-            return None
-        return text
+    def content(self) -> str:
+        return self.text
 
     def describe(self) -> str:
         return f"{self.file} is missing: the data type's topic has no requirements without it"
