@@ -90,7 +90,12 @@ def test_layout_of_an_older_flash_checkout(tmp_path):
     (root / "flash" / "core" / "utilities").mkdir()
     imports = installed_flash() / "core" / "utilities" / "imports.py"  # where a new data type's topic flag goes
     (root / "flash" / "core" / "utilities" / "imports.py").write_bytes(imports.read_bytes())
-    for path in ("docs/source/index.rst", "CHANGELOG.md", "tests/examples/test_scripts.py"):
+    for path in (
+        "docs/source/index.rst",
+        "CHANGELOG.md",
+        "tests/examples/test_scripts.py",
+        ".github/workflows/ci-testing.yml",
+    ):
         source = Path(__file__).parent / "fixtures" / "flash_checkout" / path
         (root / path).parent.mkdir(parents=True, exist_ok=True)
         (root / path).write_bytes(source.read_bytes())

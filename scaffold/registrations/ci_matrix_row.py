@@ -7,8 +7,6 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-import yaml
-
 from scaffold import pyedit
 from scaffold.errors import AnchorMissing, anchor_absent
 from scaffold.registrations.base import SNAKE, Registration, require, write
@@ -18,38 +16,51 @@ WORKFLOW = ".github/workflows/ci-testing.yml"
 _ANCHOR = "a job whose strategy.matrix.include lists rows with a topic"
 
 
-def _scalar(node: yaml.Node, key: str) -> str | None:
-    """The value of ``key`` in the mapping ``node`` when it is a plain value."""
-    if isinstance(node, yaml.MappingNode):
-        for name, value in node.value:
-            if isinstance(name, yaml.ScalarNode) and name.value == key and isinstance(value, yaml.ScalarNode):
-                return value.value
-    return None
+@dataclass(frozen=True)
+class Row:
+    """A row of the test matrix: its plain values, and where it stands (0-based lines, its last one included)."""
+
+    values: dict[str, str]
+    start: int
+    end: int
+    column: int
+    one_line: bool
 
 
-def _child(node: yaml.Node | None, key: str) -> yaml.Node | None:
-    if isinstance(node, yaml.MappingNode):
-        for name, value in node.value:
-            if isinstance(name, yaml.ScalarNode) and name.value == key:
-                return value
-    return None
-
-
-def matrix_rows(text: str, path: str) -> list[yaml.MappingNode] | None:
+def matrix_rows(text: str, path: str) -> list[Row] | None:
     """The rows of the test matrix (``jobs.<job>.strategy.matrix.include`` with a ``topic``); ``None``: none."""
+    import yaml  # only the edits of a workflow need it (maintainer.release imports the registrations without it)
+
+    def child(node, key: str):
+        if isinstance(node, yaml.MappingNode):
+            for name, value in node.value:
+                if isinstance(name, yaml.ScalarNode) and name.value == key:
+                    return value
+        return None
+
+    def row(node) -> Row:
+        values = {
+            name.value: value.value
+            for name, value in node.value
+            if isinstance(name, yaml.ScalarNode) and isinstance(value, yaml.ScalarNode)
+        }
+        end = node.end_mark.line if node.end_mark.column > 0 else node.end_mark.line - 1
+        one_line = bool(node.flow_style) and node.end_mark.line == node.start_mark.line
+        return Row(values, node.start_mark.line, end, node.start_mark.column, one_line)
+
     try:
         document = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         at = f" (line {mark.line + 1})" if mark is not None else ""
         raise AnchorMissing(f"{path} is not YAML{at}: fix it, then run again") from None
-    jobs = _child(document, "jobs")
+    jobs = child(document, "jobs")
     for _, job in jobs.value if isinstance(jobs, yaml.MappingNode) else []:
-        include = _child(_child(_child(job, "strategy"), "matrix"), "include")
+        include = child(child(child(job, "strategy"), "matrix"), "include")
         if isinstance(include, yaml.SequenceNode):
-            rows = [row for row in include.value if _scalar(row, "topic") is not None]
-            if rows:
-                return rows
+            rows = [row(node) for node in include.value if isinstance(node, yaml.MappingNode)]
+            if any("topic" in found.values for found in rows):
+                return [found for found in rows if "topic" in found.values]
     return None
 
 
@@ -70,29 +81,28 @@ class CiMatrixRow(Registration):
             return []
         return [cls(WORKFLOW, topic=context["data_type"])]
 
-    def _rows(self, text: str) -> list[yaml.MappingNode]:
+    def _rows(self, text: str) -> list[Row]:
         rows = matrix_rows(text, self.file)
         if rows is None:
             raise anchor_absent(self.file, _ANCHOR)
         return rows
 
-    def _own(self, rows: list[yaml.MappingNode]) -> list[yaml.MappingNode]:
-        return [row for row in rows if _scalar(row, "topic") == self.topic]
+    def _own(self, rows: list[Row]) -> list[Row]:
+        return [row for row in rows if row.values["topic"] == self.topic]
 
     def apply(self, plan):
         text = require(plan, self.file, f"the test matrix row of the topic {self.topic!r}")
         rows = self._rows(text)
         if self._own(rows):
             return replace(self, inserted=False)
-        after = ([row for row in rows if _scalar(row, "requires") is None] or rows)[-1]
-        line = after.start_mark.line  # 0-based: the row's own line
-        if not after.flow_style or after.end_mark.line != line:
+        after = ([row for row in rows if "requires" not in row.values] or rows)[-1]
+        if not after.one_line:
             raise anchor_absent(self.file, f"{_ANCHOR}, each written on one line as {{ os: ..., topic: ... }}")
-        own = text.splitlines()[line]
+        own = text.splitlines()[after.start]
         indent = own[: len(own) - len(own.lstrip())]
-        os_name, python = _scalar(after, "os"), _scalar(after, "python-version")
+        os_name, python = after.values.get("os"), after.values.get("python-version")
         row = f"{indent}- {{ os: '{os_name}', python-version: {python}, topic: '{self.topic}', extra: [] }}\n"
-        write(plan, self.file, pyedit.insert_lines(text, line + 1, row))
+        write(plan, self.file, pyedit.insert_lines(text, after.start + 1, row))
         return replace(self, inserted=True)
 
     def present(self, text: str) -> bool:
@@ -104,8 +114,7 @@ class CiMatrixRow(Registration):
             return text
         rows = matrix_rows(text, self.file)
         for row in reversed(self._own(rows or [])):  # from the bottom, so that each row's lines stay where they are
-            end = row.end_mark.line if row.end_mark.column > 0 else row.end_mark.line - 1
-            text, _ = pyedit.remove_lines(text, pyedit.Span(row.start_mark.line + 1, end + 1))
+            text, _ = pyedit.remove_lines(text, pyedit.Span(row.start + 1, row.end + 1))
         return text
 
     def describe(self) -> str:
