@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import re
 
+import jinja2
 import pytest
+import yaml
 
-from scaffold.names import TaskOptions
+from scaffold.errors import UsageError
+from scaffold.names import MAX_CLASS_NAME_LENGTH, MAX_NAME_LENGTH, TaskOptions
 from scaffold.render import render
+from tests.conftest import REPO
 
 FLASH = {"package": "flash", "package_dir": "src/flash"}
 
@@ -82,3 +86,37 @@ def test_my_data_gets_my_data():
     ctx = context("my_data")
     assert ctx["data_class"] == "MyData"
     assert ctx["model_class"] == "MyDataClassifier"
+
+
+def _prompt_says(question: str, value: str) -> str:
+    """What the validator of ``question`` in copier.yml says of ``value`` at its prompt (empty: accepted)."""
+    questions = yaml.safe_load((REPO / "templates" / "task" / "copier.yml").read_text())
+    environment = jinja2.Environment(extensions=["jinja2_ansible_filters.AnsibleCoreFiltersExtension"])
+    return environment.from_string(questions[question]["validator"]).render({question: value}).strip()
+
+
+@pytest.mark.parametrize(
+    "question, limit, name",
+    [
+        ("task_name", MAX_NAME_LENGTH, "a{}".format),
+        ("data_type", MAX_NAME_LENGTH, "a{}".format),
+        ("task_type", MAX_NAME_LENGTH, "a{}".format),
+        ("data_class", MAX_CLASS_NAME_LENGTH, "A{}".format),
+        ("model_class", MAX_CLASS_NAME_LENGTH, "A{}".format),
+    ],
+)
+def test_a_prompt_and_its_flag_take_names_up_to_the_same_length(question, limit, name):
+    """The prompts' validators (copier.yml) and the flags' rules (scaffold.names) hold the limit each: both accept
+    a name of the limit's length and refuse one a character longer."""
+
+    def flag_refuses(value: str) -> bool:
+        options = {"task_name": "my_task", question: value}
+        try:
+            TaskOptions(**options).validate()
+        except UsageError:
+            return True
+        return False
+
+    longest, too_long = name("b" * (limit - 1)), name("b" * limit)
+    assert _prompt_says(question, longest) == "" and not flag_refuses(longest)
+    assert f"up to {limit} characters" in _prompt_says(question, too_long) and flag_refuses(too_long)
