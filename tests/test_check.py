@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
 import yaml
 
 from scaffold import template
-from scaffold.check import check, conflict_lines, placeholder_lines, todo_lines
+from scaffold.check import Report, check, conflict_lines, placeholder_lines, todo_lines
 from scaffold.names import TaskOptions
 from scaffold.state import JOURNAL
 from scaffold.tasks import create_task
-from tests.conftest import REPO, flash_new, tree_snapshot
+from tests.conftest import REPO, flash_new, git, git_commit_all, isolation, make_package, tree_snapshot
 from tests.template_versions import next_version, own_home, vnext_bundle, vnext_release
 
 __all__ = ["own_home", "vnext_bundle", "vnext_release"]  # fixtures
@@ -215,3 +217,274 @@ def test_the_pre_commit_hook_runs_check_on_every_commit():
     assert hook["entry"] == "flash-new check"
     assert hook["pass_filenames"] is False and hook["always_run"] is True
     assert '\nflash-new = "scaffold.cli:main"\n' in (REPO / "pyproject.toml").read_text()
+
+
+# ---- the library in-process: which damage gives which finding --------------------------------------------------
+#
+# The tests above run the command line in a subprocess; these call `scaffold.check` (and the command line through
+# typer's runner) in this process, on copies of one generated host, so that a mutation tool sees what they reach.
+
+
+@pytest.fixture(scope="module")
+def two_tasks_made(tmp_path_factory, home) -> Path:
+    """A team project in git with the tasks ``alpha`` and ``beta`` generated and committed, made once."""
+    with isolation(home):
+        root = make_package(tmp_path_factory.mktemp("check") / "team-project")
+        create_task(root, TaskOptions("alpha"))
+        create_task(root, TaskOptions("beta", kind="regression"))
+        git_commit_all(root, "two tasks")
+    return root
+
+
+@pytest.fixture
+def two_tasks(two_tasks_made, tmp_path) -> Path:
+    """The project with ``alpha`` and ``beta``: a copy of its own for the test."""
+    return Path(shutil.copytree(two_tasks_made, tmp_path / "team-project", symlinks=True))
+
+
+def checked(root: Path, **options) -> Report:
+    """``check`` of ``root``, asserting that it wrote nothing."""
+    before = tree_snapshot(root)
+    report = check(root, **options)
+    assert tree_snapshot(root) == before
+    return report
+
+
+def findings(report: Report) -> dict[str, list[str]]:
+    return {task.name: task.problems for task in report.tasks} | {"": report.problems}
+
+
+def edit_answers(root: Path, name: str = "alpha", **changes) -> None:
+    """Change answers in the task's answers file (``None``: take the answer out)."""
+    path = root / f".flash-new/{name}.yml"
+    answers = {**yaml.safe_load(path.read_text()), **changes}
+    path.write_text(yaml.safe_dump({key: value for key, value in answers.items() if value is not None}))
+
+
+def edit_record(root: Path, name: str = "alpha", **changes) -> None:
+    path = root / f".flash-new/{name}.json"
+    path.write_text(json.dumps({**json.loads(path.read_text()), **changes}, indent=2) + "\n")
+
+
+def unmerge(root: Path, path: str) -> None:
+    """Make git list ``path`` as unmerged (its three stages in the index), as a merge that conflicted leaves it."""
+    blob = git(root, "hash-object", "-w", "--", path).strip() if (root / path).is_file() else git_blob(root)
+    entries = f"0 {'0' * 40}\t{path}\n" + "".join(f"100644 {blob} {stage}\t{path}\n" for stage in (1, 2, 3))
+    subprocess.run(["git", "-C", str(root), "update-index", "--index-info"], input=entries, text=True, check=True)
+
+
+def git_blob(root: Path) -> str:
+    return subprocess.run(
+        ["git", "-C", str(root), "hash-object", "-w", "--stdin"], input="x\n", capture_output=True, text=True
+    ).stdout.strip()
+
+
+def with_markers(path: Path, at: int = 2) -> None:
+    lines = path.read_text().splitlines(keepends=True)
+    lines[at:at] = ["<<<<<<< ours\n", "x = 1\n", "=======\n", "x = 2\n", ">>>>>>> theirs\n"]
+    path.write_text("".join(lines))
+
+
+def versions() -> tuple[str, str]:
+    """The version before the current one, and the current one."""
+    known = template.available_versions()
+    return known[-2], known[-1]
+
+
+INDEX = "docs/source/index.rst"
+ALPHA_ANSWERS = ".flash-new/alpha.yml"
+TOCTREE_GONE = (
+    f"{INDEX} does not list reference/alpha_classification in its toctree captioned 'Alpha': "
+    "run `flash-new update alpha` to register the task there again"
+)
+JINJA = "unrendered Jinja: write the task's own text in its place"
+MARKER = "conflict marker: merge the versions around it by hand and delete the markers"
+MISSING = "generated file is missing: restore it from git (git checkout -- {})"
+UNMERGED = "{} is unmerged in git: resolve the merge and git add the file, then run check again"
+CONFLICTED = (
+    "{} has an unresolved merge conflict (conflict markers at line {}): resolve the merge in it "
+    "(keep what both sides added, delete the markers, git add the file), then run check again"
+)
+
+
+def _drop_toctree_entry(root: Path) -> None:
+    (root / INDEX).write_text((root / INDEX).read_text().replace("   reference/alpha_classification\n", ""))
+
+
+def _append(path: str, data: bytes):
+    def damage(root: Path) -> None:
+        (root / path).write_bytes((root / path).read_bytes() + data)
+
+    return damage
+
+
+def _old_version(root: Path) -> None:
+    edit_answers(root, _commit=versions()[0])
+
+
+def _legacy_source_and_old_version(root: Path) -> None:
+    edit_answers(root, _src_path=template.LEGACY_SRC_PATH, _commit=versions()[0])
+
+
+# The damage that is beta's too, in the same words.
+SHARED = {
+    "rejected hunks beside the answers file",
+    "a shared file unmerged in git",
+    "a shared file with conflict markers",
+}
+OLD_BOTH = "the old template at an older version: the version first"
+# The damage that makes alpha's version not the current one.
+BEHIND = {"no template version", "an older version", "a version unknown to this flash-new", OLD_BOTH}
+
+
+def _unmerged_and_deleted(root: Path) -> None:
+    unmerge(root, f"{ALPHA}/model.py")
+    (root / ALPHA / "model.py").unlink()
+
+
+def _shared_file_conflicted(root: Path) -> None:
+    with_markers(root / INDEX)
+    _drop_toctree_entry(root)  # not reported: what an unresolved file lists means nothing yet
+
+
+def _reject_beside_the_answers(root: Path) -> None:
+    (root / ".flash-new/alpha.yml.rej").write_text("@@ -1 +1 @@\n")
+
+
+# Each kind of damage to ``alpha`` (``beta`` is left alone), and the problems ``check`` reports for ``alpha``.
+DAMAGE = {
+    "a registration taken out": (_drop_toctree_entry, [TOCTREE_GONE]),
+    "a generated file deleted": (
+        lambda root: (root / ALPHA / "data.py").unlink(),
+        [f"{ALPHA}/data.py: {MISSING.format(f'{ALPHA}/data.py')}"],
+    ),
+    "conflict markers in a generated file": (
+        lambda root: with_markers(root / ALPHA / "model.py"),
+        [
+            f"{ALPHA}/model.py:3: {MARKER}",
+            f"{ALPHA}/model.py:7: {MARKER}",
+        ],
+    ),
+    "unrendered Jinja": (
+        _append(f"{ALPHA}/data.py", b"NAME = '{{ model_class }}'\n{%- if kind %}\n"),
+        [
+            f"{ALPHA}/data.py:{{end}}: {JINJA}",
+            f"{ALPHA}/data.py:{{end1}}: {JINJA}",
+        ],
+    ),
+    "Jinja in a file that is not UTF-8": (
+        _append(f"{ALPHA}/data.py", b"# \xff\xfe\nNAME = '{{ model_class }}'\n"),
+        [
+            f"{ALPHA}/data.py:{{end1}}: {JINJA}",
+        ],
+    ),
+    "a binary file: its markers only": (
+        _append(f"{ALPHA}/data.py", b"\0{{ model_class }}\n<<<<<<< ours\n"),
+        [
+            f"{ALPHA}/data.py:{{end1}}: {MARKER}",
+        ],
+    ),
+    "rejected hunks": (
+        lambda root: (root / ALPHA / "model.py.rej").write_text("@@ -1 +1 @@\n"),
+        [
+            f"{ALPHA}/model.py.rej: rejected hunks left by an update: apply them by hand, then delete the file",
+        ],
+    ),
+    "rejected hunks beside the answers file": (
+        _reject_beside_the_answers,
+        [
+            ".flash-new/alpha.yml.rej: rejected hunks left by an update: apply them by hand, then delete the file",
+        ],
+    ),
+    "no template version": (
+        lambda root: edit_answers(root, _commit=None),
+        [
+            f"{ALPHA_ANSWERS} records no template source or version: the task cannot be updated",
+        ],
+    ),
+    "no template source": (
+        lambda root: edit_answers(root, _src_path=None),
+        [
+            f"{ALPHA_ANSWERS} records no template source or version: the task cannot be updated",
+        ],
+    ),
+    "an older version": (
+        _old_version,
+        [
+            "at {old}, current is {current}: run `flash-new update alpha`",
+            "record is of {current}, answers of {old}: run `flash-new update alpha`",
+        ],
+    ),
+    "a version unknown to this flash-new": (
+        lambda root: edit_answers(root, _commit="v99.0.0"),
+        [
+            "at v99.0.0, unknown to this flash-new (newest: {current}): upgrade flash-new",
+            "record is of {current}, answers of v99.0.0: run `flash-new update alpha`",
+        ],
+    ),
+    "a record of another version": (
+        lambda root: edit_record(root, template_version=versions()[0]),
+        [
+            "record is of {old}, answers of {current}: run `flash-new update alpha`",
+        ],
+    ),
+    "the template flash-new 0.1.0 named": (
+        lambda root: edit_answers(root, _src_path=template.LEGACY_SRC_PATH),
+        [
+            f"{ALPHA_ANSWERS} names the template '{template.LEGACY_SRC_PATH}', not the project's copy "
+            f"{template.SRC_PATH}: run `flash-new update alpha`",
+        ],
+    ),
+    OLD_BOTH: (
+        _legacy_source_and_old_version,
+        [
+            "at {old}, current is {current}: run `flash-new update alpha`",
+            "record is of {current}, answers of {old}: run `flash-new update alpha`",
+        ],
+    ),
+    "the record deleted": (
+        lambda root: (root / ".flash-new/alpha.json").unlink(),
+        [
+            ".flash-new/alpha.json is missing: restore it from git",
+        ],
+    ),
+    "a generated file unmerged in git": (
+        lambda root: unmerge(root, f"{ALPHA}/model.py"),
+        [
+            UNMERGED.format(f"{ALPHA}/model.py"),
+        ],
+    ),
+    "a generated file unmerged in git and deleted": (
+        _unmerged_and_deleted,
+        [
+            UNMERGED.format(f"{ALPHA}/model.py"),
+        ],
+    ),
+    "a shared file unmerged in git": (lambda root: unmerge(root, INDEX), [UNMERGED.format(INDEX)]),
+    "a shared file with conflict markers": (_shared_file_conflicted, [CONFLICTED.format(INDEX, "3, 7")]),
+}
+
+
+@pytest.mark.parametrize("damage", DAMAGE)
+def test_each_damage_is_reported_for_its_task_alone_and_nothing_written(two_tasks, damage):
+    root = two_tasks
+    old, current = versions()
+    data = root / ALPHA / "data.py"
+    end = data.read_bytes().count(b"\n")
+    make, expected = DAMAGE[damage]
+    make(root)
+    fill = {"old": old, "current": current, "end": end + 1, "end1": end + 2}
+    expected = [problem.format(**fill) if "{" in problem else problem for problem in expected]
+
+    report = checked(root)
+
+    found = findings(report)
+    shared = damage in SHARED  # beta is registered in the docs index too, and its answers file is beside alpha's
+    assert found == {"alpha": expected, "beta": expected if shared else [], "": []}
+    assert not report.ok
+    alpha = report.tasks[0]
+    assert (alpha.name, alpha.module, alpha.ok) == ("alpha", "team_tasks.alpha.classification", False)
+    assert alpha.current == (damage not in BEHIND)
+    assert report.tasks[1].ok == (not shared) and report.tasks[1].todos  # beta's open to-dos are still listed
+    assert report.to_json()["ok"] is False
+    assert [task["ok"] for task in report.to_json()["tasks"]] == [False, not shared]
