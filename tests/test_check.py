@@ -11,7 +11,8 @@ import pytest
 import yaml
 
 from scaffold import template
-from scaffold.check import Report, check, conflict_lines, placeholder_lines, todo_lines
+from scaffold.check import Report, check, conflict_lines, list_tasks, placeholder_lines, todo_lines, todo_report
+from scaffold.errors import UntrustedTemplate
 from scaffold.names import TaskOptions
 from scaffold.state import JOURNAL
 from scaffold.tasks import create_task
@@ -23,6 +24,7 @@ pytestmark = pytest.mark.filterwarnings("ignore:Settings file not found")
 
 ALPHA = "src/team_tasks/alpha/classification"
 BETA = "src/team_tasks/beta/classification"
+BETA_REGRESSION = "src/team_tasks/beta/regression"
 
 
 def problems(root: Path, *flags: str, release=None) -> dict[str, list[str]]:
@@ -488,3 +490,154 @@ def test_each_damage_is_reported_for_its_task_alone_and_nothing_written(two_task
     assert report.tasks[1].ok == (not shared) and report.tasks[1].todos  # beta's open to-dos are still listed
     assert report.to_json()["ok"] is False
     assert [task["ok"] for task in report.to_json()["tasks"]] == [False, not shared]
+
+
+def test_a_fresh_project_passes_in_process_with_its_to_dos_listed_and_strict_counts_them(two_tasks):
+    root = two_tasks
+    current = template.available_versions()[-1]
+
+    report = checked(root)
+
+    assert report.ok and report.problems == [] and not report.strict
+    assert report.root == root and report.current_version == current
+    beta_todos = [
+        "docs/source/reference/beta_regression.rst:7: describe the task for its readers below; in Lightning Flash, "
+        "open the page with its customcarditem.",
+        "examples/beta/beta_regression.py:22: train on your task's own data: load it here and create the "
+        "DataModule with the from_* that reads it.",
+        f"{BETA_REGRESSION}/backbones.py:8: register your task's own backbones here; the default is the task's "
+        "`backbone` argument (model.py).",
+        f"{BETA_REGRESSION}/data.py:31: load your task's own data here (and in the inputs built on this one): one "
+        "sample per example.",
+    ]
+    assert report.to_json() == {
+        "root": str(root),
+        "ok": True,
+        "strict": False,
+        "current_version": current,
+        "problems": [],
+        "tasks": [
+            {
+                "name": "alpha",
+                "module": "team_tasks.alpha.classification",
+                "version": current,
+                "current": True,
+                "problems": [],
+                "todos": FRESH_TODOS,
+                "ok": True,
+            },
+            {
+                "name": "beta",
+                "module": "team_tasks.beta.regression",
+                "version": current,
+                "current": True,
+                "problems": [],
+                "todos": beta_todos,
+                "ok": True,
+            },
+        ],
+    }
+    assert todo_report(report) == [f"to-do: {todo}" for todo in FRESH_TODOS + beta_todos]
+
+    strict = checked(root, strict=True)
+
+    assert not strict.ok and strict.strict and strict.to_json()["strict"] is True
+    assert findings(strict) == {
+        "alpha": [f"{todo} (open to-do)" for todo in FRESH_TODOS],
+        "beta": [f"{todo} (open to-do)" for todo in beta_todos],
+        "": [],
+    }
+    assert [task.todos for task in strict.tasks] == [FRESH_TODOS, beta_todos]
+    assert todo_report(strict) == []  # they are problems now, in the table
+
+
+def test_repository_problems_lost_answers_and_a_task_in_conflict(two_tasks):
+    root = two_tasks
+    current = template.available_versions()[-1]
+    (root / JOURNAL).write_text("{}")
+    (root / ".flash-new/_template.bundle").unlink()
+    (root / ".flash-new/alpha.yml").unlink()  # alpha's record is left: reported after the tasks that are answered
+    with_markers(root / ".flash-new/beta.yml", at=0)
+
+    report = checked(root)
+
+    assert report.problems == [
+        f"an interrupted flash-new run left {JOURNAL}: run `flash-new rollback`",
+        ".flash-new/_template.bundle is missing (plain `copier update` needs it): run `flash-new update --all` "
+        "(or restore it from git)",
+    ]
+    assert [vars(task) for task in report.tasks] == [
+        {
+            "name": "beta",
+            "module": "?",
+            "version": "?",
+            "current": False,
+            "problems": [CONFLICTED.format(".flash-new/beta.yml", "1, 5")],
+            "todos": [],
+        },
+        {
+            "name": "alpha",
+            "module": "team_tasks.alpha.classification",
+            "version": current,
+            "current": False,
+            "problems": [".flash-new/alpha.yml is missing: restore it from git"],
+            "todos": [],
+        },
+    ]
+    assert not report.ok
+
+    # a record in conflict whose answers file is gone is that conflict, once: no lost answers file besides
+    with_markers(root / ".flash-new/alpha.json", at=0)
+    assert findings(checked(root))["alpha"] == [CONFLICTED.format(".flash-new/alpha.json", "1, 5")]
+    assert [task.name for task in checked(root).tasks] == ["alpha", "beta"]
+
+
+def test_a_repository_problem_alone_fails_it_and_no_tasks_means_no_template_to_check(package_host):
+    report = checked(package_host)
+    assert report.ok and report.tasks == [] and report.problems == []  # no task: no project template needed
+
+    (package_host / ".flash-new").mkdir()
+    (package_host / JOURNAL).write_text("{}")
+    report = checked(package_host)
+    assert report.problems == [f"an interrupted flash-new run left {JOURNAL}: run `flash-new rollback`"]
+    assert not report.ok and report.tasks == []
+
+
+def test_an_answers_file_naming_another_template_is_the_tasks_one_problem_and_list_refuses_it(two_tasks):
+    root = two_tasks
+    edit_answers(root, _src_path="https://example.com/other-template.git")
+    (root / ALPHA / "data.py").unlink()  # nothing of the task is looked at: its files are not
+    before = tree_snapshot(root)
+
+    report = checked(root)
+
+    alpha = report.tasks[0]
+    assert (alpha.name, alpha.module, alpha.version, alpha.current, alpha.todos) == ("alpha", "?.?.?", "?", False, [])
+    (problem,) = alpha.problems
+    assert "https://example.com/other-template.git" in problem
+    assert findings(report)["beta"] == [] and report.problems == []
+    assert not report.ok
+    with pytest.raises(UntrustedTemplate, match="other-template"):
+        list_tasks(root)
+    assert tree_snapshot(root) == before
+
+
+def test_list_reports_versions_only(two_tasks):
+    root = two_tasks
+    old, current = versions()
+    edit_answers(root, "beta", _commit=old)
+    (root / ALPHA / "data.py").unlink()
+    (root / JOURNAL).write_text("{}")
+    (root / ".flash-new/_template.bundle").unlink()
+    before = tree_snapshot(root)
+
+    listed = list_tasks(root)
+
+    assert tree_snapshot(root) == before
+    assert [(t.name, t.module, t.version, t.current, t.problems, t.todos) for t in listed.tasks] == [
+        ("alpha", "team_tasks.alpha.classification", current, True, [], []),
+        ("beta", "team_tasks.beta.regression", old, False, [], []),
+    ]
+    assert listed.problems == [] and listed.current_version == current
+    (root / ".flash-new/alpha.yml").unlink()
+    assert [task.name for task in list_tasks(root).tasks] == ["beta"]  # a record alone is no task to list
