@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 import yaml
+from typer.testing import CliRunner
 
 from scaffold import template
 from scaffold.check import Report, check, conflict_lines, list_tasks, placeholder_lines, todo_lines, todo_report
+from scaffold.cli import app
 from scaffold.errors import UntrustedTemplate
 from scaffold.names import TaskOptions
 from scaffold.state import JOURNAL
@@ -641,3 +644,157 @@ def test_list_reports_versions_only(two_tasks):
     assert listed.problems == [] and listed.current_version == current
     (root / ".flash-new/alpha.yml").unlink()
     assert [task.name for task in list_tasks(root).tasks] == ["beta"]  # a record alone is no task to list
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    """The command line in-process (typer's runner): exit code, stdout and stderr as the real one gives them."""
+    result = CliRunner().invoke(app, list(args), catch_exceptions=False)
+    return subprocess.CompletedProcess(args, result.exit_code, result.stdout, result.stderr)
+
+
+def lines(table: str) -> list[str]:
+    """The rows of a printed table, without its borders, each cell's text stripped."""
+    rows = []
+    for line in table.splitlines():
+        cells = re.split("[│┃]", line.strip())
+        rows.append(" | ".join(cell.strip() for cell in cells[1:-1]) if len(cells) > 2 else line)
+    return rows
+
+
+def test_check_exits_0_on_a_fresh_project_with_its_to_dos_below_the_table(two_tasks):
+    root = two_tasks
+    before = tree_snapshot(root)
+
+    result = run("check", "--dest", str(root))
+
+    assert (result.returncode, result.stderr) == (0, "")
+    current = template.available_versions()[-1]
+    rows = lines(result.stdout)
+    assert f"flash-new tasks in {root} (current template: {current})" in rows[0]
+    assert "task | module | version | problems" in rows
+    assert f"alpha | team_tasks.alpha.classification | {current} | ok" in rows
+    assert f"beta | team_tasks.beta.regression | {current} | ok" in rows
+    assert rows.count(" |  |  | 4 open to-dos (below)") == 2
+    assert [row for row in rows if row.startswith("to-do: ")][:4] == [f"to-do: {todo}" for todo in FRESH_TODOS]
+    assert "(repository)" not in result.stdout
+    assert tree_snapshot(root) == before
+
+
+def test_check_exits_1_naming_the_tasks_that_need_attention(two_tasks):
+    root = two_tasks
+    before = tree_snapshot(root)
+    strict = run("check", "--strict", "--dest", str(root))
+    assert strict.returncode == 1
+    assert strict.stderr == "flash-new: error: alpha, beta need attention: see the table above\n"
+    assert "(open to-do)" in strict.stdout
+    assert "to-do: " not in strict.stdout and "open to-dos (below)" not in strict.stdout
+
+    # one task fails, the other keeps one open to-do
+    for todo in FRESH_TODOS[1:]:
+        path, line = todo.split(":")[:2]
+        text = (root / path).read_text().splitlines(keepends=True)
+        del text[int(line) - 1]
+        (root / path).write_text("".join(text))
+    _drop_toctree_entry(root)
+    edit_answers(root, "beta", _commit=versions()[0])
+    before = tree_snapshot(root)
+    result = run("check", "--dest", str(root))
+    assert result.returncode == 1
+    assert result.stderr == "flash-new: error: alpha, beta need attention: see the table above\n"
+    rows = lines(result.stdout)
+    assert " |  |  | 1 open to-do (below)" in rows
+    assert f"to-do: {FRESH_TODOS[0]}" in rows
+    assert "does not list reference/alpha_classification" in result.stdout
+
+    edit_answers(root, "beta", _commit=versions()[1])
+    result = run("check", "--dest", str(root))
+    assert result.returncode == 1
+    assert result.stderr == "flash-new: error: alpha needs attention: see the table above\n"
+
+    as_json = run("check", "--json", "--dest", str(root))
+    assert (as_json.returncode, as_json.stderr) == (1, "")
+    assert json.loads(as_json.stdout) == check(root).to_json()
+    assert json.loads(as_json.stdout)["ok"] is False
+    assert tree_snapshot(root) == {**before, ".flash-new/beta.yml": (root / ".flash-new/beta.yml").read_bytes()}
+
+
+def test_check_fails_the_repository_alone_and_list_shows_versions(two_tasks):
+    root = two_tasks
+    (root / JOURNAL).write_text("{}")
+    edit_answers(root, "beta", _commit=versions()[0])
+    before = tree_snapshot(root)
+
+    result = run("check", "--dest", str(root))
+    listed = run("list", "--dest", str(root))
+    as_json = run("list", "--json", "--dest", str(root))
+
+    assert result.returncode == 1
+    assert f"(repository) |  |  | an interrupted flash-new run left {JOURNAL}: run `flash-new rollback`" in lines(
+        result.stdout
+    )
+    assert (listed.returncode, listed.stderr, as_json.returncode) == (0, "", 0)
+    old, current = versions()
+    rows = lines(listed.stdout)
+    assert "task | module | version | current" in rows
+    assert f"alpha | team_tasks.alpha.classification | {current} | yes" in rows
+    assert f"beta | team_tasks.beta.regression | {old} | no" in rows
+    assert "(repository)" not in listed.stdout and "to-do" not in listed.stdout
+    assert json.loads(as_json.stdout) == list_tasks(root).to_json()
+    assert tree_snapshot(root) == before
+
+    edit_answers(root, "beta", _commit=current)
+    result = run("check", "--dest", str(root))
+    assert result.stderr == "flash-new: error: the repository needs attention: see the table above\n"
+
+
+def test_check_and_list_of_a_project_without_tasks_say_so(package_host):
+    for command in ("check", "list"):
+        result = run(command, "--dest", str(package_host))
+        assert (result.returncode, result.stdout, result.stderr) == (0, f"no flash-new tasks in {package_host}\n", "")
+
+
+def test_to_dos_are_read_to_the_end_of_their_comment():
+    python = (
+        "x = 1\n"
+        "    # TODO(flash-new): load the data\n"
+        "    # from the files   \n"
+        "    #   and cache it\n"
+        "    # TODO(flash-new): then the next\n"
+        "    # part\n"
+        "    x = 2  # not the comment\n"
+        "# TODO(flash-new):\ttabs\t\n"
+        "    # not indented as the marker: another comment\n"
+        "#TODO(flash-new) no colon\n"
+        "#not a continuation: no space after the hash\n"
+    )
+    assert todo_lines(python) == [
+        (2, "load the data from the files and cache it"),
+        (5, "then the next part"),
+        (8, "tabs"),
+        (10, "no colon"),
+    ]
+    rst = ".. TODO(flash-new): describe it\n\nText.\n"
+    assert todo_lines(rst) == [(1, "describe it")]
+    assert todo_lines("a = 1\n") == []
+
+
+def test_placeholders_are_found_on_their_lines_once():
+    text = (
+        "ok = 1\n"
+        "a = '{{ x }}{{ y }}'\n"
+        "{%- if kind %}\n"
+        "{% endfor -%}\n"
+        "b = '{{- z -}}'\n"
+        "{%raw%}\n"
+        "c = '{{x}}'\n"
+        "d = {'{': 1} % 2\n"
+        "{% unknown %}\n"
+        "{{ a\n b }}\n"
+    )
+    assert placeholder_lines(text) == [
+        (2, "unrendered Jinja"),
+        (3, "unrendered Jinja"),
+        (4, "unrendered Jinja"),
+        (5, "unrendered Jinja"),
+        (6, "unrendered Jinja"),
+    ]
