@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import shutil
@@ -10,10 +11,11 @@ from pathlib import Path
 
 import pytest
 import yaml
+from rich.console import Console
 from typer.testing import CliRunner
 
 from scaffold import template
-from scaffold.check import Report, check, conflict_lines, list_tasks, placeholder_lines, todo_lines, todo_report
+from scaffold.check import Report, check, conflict_lines, list_tasks, placeholder_lines, table, todo_lines, todo_report
 from scaffold.cli import app
 from scaffold.errors import UntrustedTemplate
 from scaffold.names import TaskOptions
@@ -798,3 +800,75 @@ def test_placeholders_are_found_on_their_lines_once():
         (5, "unrendered Jinja"),
         (6, "unrendered Jinja"),
     ]
+
+
+def test_a_newer_flash_new_in_process_counts_versions_from_its_newest(two_tasks, vnext_bundle, monkeypatch):
+    root = two_tasks
+    old, shipped = versions()
+    monkeypatch.setattr(template, "PACKAGED_BUNDLE", vnext_bundle)  # this process ships one version more
+    newest = f"v{next_version()}"
+    assert template.available_versions()[-3:] == (old, shipped, newest)
+    edit_answers(root, "beta", _commit=old)
+
+    report = checked(root)
+
+    assert report.current_version == newest
+    assert findings(report) == {
+        "alpha": [f"at {shipped}, current is {newest}: run `flash-new update alpha`"],
+        "beta": [
+            f"at {old}, current is {newest}: run `flash-new update beta`",
+            f"record is of {shipped}, answers of {old}: run `flash-new update beta`",
+        ],
+        "": [f".flash-new/_template.bundle lacks {newest}: run `flash-new update --all` (or restore it from git)"],
+    }
+    assert [task.current for task in report.tasks] == [False, False]
+    assert [task.current for task in list_tasks(root).tasks] == [False, False]
+
+    edit_answers(root, _commit="v99.0.0")
+    assert findings(checked(root))["alpha"] == [
+        f"at v99.0.0, unknown to this flash-new (newest: {newest}): upgrade flash-new",
+        f"record is of {shipped}, answers of v99.0.0: run `flash-new update alpha`",
+    ]
+
+
+def cells(printed: str) -> dict[str, str]:
+    """The last column of a printed table by row name, a cell folded over lines joined up, spaces left out."""
+    found: dict[str, str] = {}
+    name = ""
+    for row in lines(printed):
+        columns = row.split(" | ")
+        if len(columns) < 4:
+            continue
+        name = columns[0] or name
+        found[name] = found.get(name, "") + columns[-1].replace(" ", "")
+    return found
+
+
+def test_the_table_shows_every_problem_whole_however_narrow(two_tasks):
+    root = two_tasks
+    _drop_toctree_entry(root)
+    (root / ALPHA / "data.py").unlink()
+    (root / JOURNAL).write_text("{}")
+    (root / ".flash-new/_template.bundle").unlink()
+    for todo in [
+        f"{BETA_REGRESSION}/data.py:31",
+        f"{BETA_REGRESSION}/backbones.py:8",
+    ]:  # beta keeps two open to-dos
+        path, line = todo.split(":")
+        text = (root / path).read_text().splitlines(keepends=True)
+        del text[int(line) - 1]
+        (root / path).write_text("".join(text))
+    report = check(root)
+    assert len(findings(report)["alpha"]) == 2 and len(report.problems) == 2
+    console = Console(file=io.StringIO(), width=90, color_system=None)
+
+    console.print(table(report))
+
+    printed = console.file.getvalue()
+    assert "…" not in printed  # a path longer than its column is folded over lines, never cut
+    assert cells(printed) == {
+        "task": "problems",
+        "alpha": "".join(findings(report)["alpha"]).replace(" ", "") + "3opento-dos(below)",  # data.py held one
+        "beta": "ok2opento-dos(below)",
+        "(repository)": "".join(report.problems).replace(" ", ""),
+    }
