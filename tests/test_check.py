@@ -344,6 +344,14 @@ OLD_BOTH = "the old template at an older version: the version first"
 BEHIND = {"no template version", "an older version", "a version unknown to this flash-new", OLD_BOTH}
 
 
+DOCS_PAGE = "docs/source/reference/alpha_classification.rst"  # the first of alpha's files
+
+
+def _first_gone_later_conflicted(root: Path) -> None:
+    (root / DOCS_PAGE).unlink()
+    with_markers(root / ALPHA / "model.py")
+
+
 def _unmerged_and_deleted(root: Path) -> None:
     unmerge(root, f"{ALPHA}/model.py")
     (root / ALPHA / "model.py").unlink()
@@ -364,6 +372,14 @@ DAMAGE = {
     "a generated file deleted": (
         lambda root: (root / ALPHA / "data.py").unlink(),
         [f"{ALPHA}/data.py: {MISSING.format(f'{ALPHA}/data.py')}"],
+    ),
+    "the first file deleted, a later one in conflict": (
+        _first_gone_later_conflicted,
+        [
+            f"{DOCS_PAGE}: {MISSING.format(DOCS_PAGE)}",
+            f"{ALPHA}/model.py:3: {MARKER}",
+            f"{ALPHA}/model.py:7: {MARKER}",
+        ],
     ),
     "conflict markers in a generated file": (
         lambda root: with_markers(root / ALPHA / "model.py"),
