@@ -888,3 +888,37 @@ def test_the_table_shows_every_problem_whole_however_narrow(two_tasks):
         "beta": "ok2opento-dos(below)",
         "(repository)": "".join(report.problems).replace(" ", ""),
     }
+
+
+def test_a_shared_file_that_cannot_be_read_is_that_problem(two_tasks, monkeypatch):
+    root = two_tasks
+    read_bytes = Path.read_bytes
+
+    def unreadable_index(path: Path) -> bytes:  # the tests run as root, whom file modes do not stop
+        if path.name == "index.rst":
+            raise PermissionError(13, "Permission denied", str(path))
+        return read_bytes(path)
+
+    again = "run `flash-new update {}` to register the task there again"
+    before = tree_snapshot(root)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(Path, "read_bytes", unreadable_index)
+        found = findings(check(root))
+
+    assert tree_snapshot(root) == before
+
+    problem = f"{INDEX} cannot be read (Permission denied): make it readable, then run again"
+    assert found == {
+        "alpha": [f"{problem}: {again.format('alpha')}"],
+        "beta": [f"{problem}: {again.format('beta')}"],
+        "": [],
+    }
+    (root / INDEX).unlink()
+    (root / INDEX).mkdir()
+    problem = f"{INDEX} exists and is not a file: move it away and run again"
+    assert findings(checked(root)) == {
+        "alpha": [f"{problem}: {again.format('alpha')}"],
+        "beta": [f"{problem}: {again.format('beta')}"],
+        "": [],
+    }
