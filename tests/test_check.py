@@ -922,3 +922,25 @@ def test_a_shared_file_that_cannot_be_read_is_that_problem(two_tasks, monkeypatc
         "beta": [f"{problem}: {again.format('beta')}"],
         "": [],
     }
+
+
+def test_strict_adds_the_to_dos_to_the_other_problems(two_tasks):
+    root = two_tasks
+    _drop_toctree_entry(root)
+
+    report = checked(root, strict=True)
+
+    assert findings(report)["alpha"] == [TOCTREE_GONE] + [f"{todo} (open to-do)" for todo in FRESH_TODOS]
+
+
+def test_lines_are_counted_from_the_first_whatever_it_holds():
+    text = "\n{{ name }}\n# TODO(flash-new): first\n"
+    assert placeholder_lines(text) == [(2, "unrendered Jinja")]
+    assert todo_lines(text) == [(3, "first")]
+    # a marker whose text names the marker again is still read to the end of its comment
+    assert todo_lines("# TODO(flash-new): see TODO(flash-new) below\n# and more\n") == [
+        (1, "see TODO(flash-new) below and more")
+    ]
+    # only a comment that starts with a hash goes on over lines that start with one
+    rst = ".. TODO(flash-new): describe it\n# not the comment's\n"
+    assert todo_lines(rst) == [(1, "describe it")]
