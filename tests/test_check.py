@@ -944,3 +944,31 @@ def test_lines_are_counted_from_the_first_whatever_it_holds():
     # only a comment that starts with a hash goes on over lines that start with one
     rst = ".. TODO(flash-new): describe it\n# not the comment's\n"
     assert todo_lines(rst) == [(1, "describe it")]
+
+
+def test_a_record_whose_answers_are_lost_after_an_answered_task_and_answers_unmerged_in_git(two_tasks):
+    root = two_tasks
+    current = template.available_versions()[-1]
+    (root / ".flash-new/beta.yml").unlink()
+    record = json.loads((root / ".flash-new/beta.json").read_text())
+    del record["context"]["data_type"]  # a name the record lacks is shown as "?"
+    edit_record(root, "beta", context=record["context"])
+
+    report = checked(root)
+
+    assert [(task.name, task.module, task.version, task.current, task.problems) for task in report.tasks] == [
+        ("alpha", "team_tasks.alpha.classification", current, True, []),
+        ("beta", "team_tasks.?.regression", current, False, [".flash-new/beta.yml is missing: restore it from git"]),
+    ]
+
+    # answers git lists as unmerged are not read, though they hold no conflict marker
+    unmerge(root, ".flash-new/alpha.yml")
+    report = checked(root)
+    assert [vars(task) for task in report.tasks][0] == {
+        "name": "alpha",
+        "module": "?",
+        "version": "?",
+        "current": False,
+        "problems": [UNMERGED.format(".flash-new/alpha.yml")],
+        "todos": [],
+    }
