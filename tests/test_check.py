@@ -275,15 +275,9 @@ def edit_record(root: Path, name: str = "alpha", **changes) -> None:
 
 def unmerge(root: Path, path: str) -> None:
     """Make git list ``path`` as unmerged (its three stages in the index), as a merge that conflicted leaves it."""
-    blob = git(root, "hash-object", "-w", "--", path).strip() if (root / path).is_file() else git_blob(root)
+    blob = git(root, "hash-object", "-w", "--", path).strip()
     entries = f"0 {'0' * 40}\t{path}\n" + "".join(f"100644 {blob} {stage}\t{path}\n" for stage in (1, 2, 3))
     subprocess.run(["git", "-C", str(root), "update-index", "--index-info"], input=entries, text=True, check=True)
-
-
-def git_blob(root: Path) -> str:
-    return subprocess.run(
-        ["git", "-C", str(root), "hash-object", "-w", "--stdin"], input="x\n", capture_output=True, text=True
-    ).stdout.strip()
 
 
 def with_markers(path: Path, at: int = 2) -> None:
@@ -315,7 +309,9 @@ CONFLICTED = (
 
 
 def _drop_toctree_entry(root: Path) -> None:
-    (root / INDEX).write_text((root / INDEX).read_text().replace("   reference/alpha_classification\n", ""))
+    text = (root / INDEX).read_text()
+    assert "   reference/alpha_classification\n" in text
+    (root / INDEX).write_text(text.replace("   reference/alpha_classification\n", ""))
 
 
 def _append(path: str, data: bytes):
