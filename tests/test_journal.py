@@ -129,6 +129,10 @@ def test_a_full_disk_while_the_journal_is_written_changes_nothing(monkeypatch, t
             plan.apply()
     assert crash.fired
     assert error.value.exit_code == 2
+    assert str(error.value) == (  # the file named as the repository names it
+        "cannot write .flash-new/._journal.json.flash-new-tmp (No space left on device): make the repository "
+        "writable, then run again; nothing was changed"
+    )
     assert tree_snapshot(root) == before
     create_task(root, TaskOptions("second"))  # the next run is not blocked by anything left behind
     assert (root / "src/team_tasks/second/classification/model.py").is_file()
