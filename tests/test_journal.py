@@ -325,3 +325,35 @@ def test_a_signal_while_rollback_restores_the_tree_does_not_stop_it(monkeypatch,
             pytest.fail("the signal stopped rollback half-way")
     assert signalled
     assert tree_snapshot(root) == before
+
+
+def test_a_signal_once_every_file_is_written_does_not_stop_the_run_half_way(monkeypatch, tmp_path):
+    import signal
+
+    import scaffold.plan as plan_module
+
+    root = make_package(tmp_path / "project").resolve()
+    create_task(root, TaskOptions("first"))
+    plan = plan_remove(root, "first")
+    handlers = signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)
+    prune, signalled = plan_module.Plan._prune, []
+
+    def interrupted(self, deleted):
+        if not signalled:  # the first pruning, after the last write, before the journal is removed
+            signalled.append(deleted)
+            os.kill(os.getpid(), signal.SIGTERM)
+            os.kill(os.getpid(), signal.SIGINT)
+        prune(self, deleted)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(plan_module.Plan, "_prune", interrupted)
+        try:
+            plan.apply()
+        except KeyboardInterrupt:
+            pytest.fail("a signal stopped the run after its last write")
+    assert signalled
+    assert not (root / ".flash-new/_journal.json").exists()
+    tree = tree_snapshot(root)
+    assert all(change.path not in tree for change in plan.writes if change.after is None)
+    assert not (root / "src/team_tasks/first").exists()  # its folders pruned too
+    assert (signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)) == handlers
