@@ -1,0 +1,1147 @@
+"""Each registration on its own, in-process and without a render: the exact bytes it writes in a shared file, the
+exact undo, idempotence, sharing between tasks, and refusal when the place an edit goes is missing.
+
+A task's context is written out here (the names copier derives, as a record holds them); the hosts are the
+fixtures' shared files (a Flash checkout's, with its ``__main__.py`` and ``tabular/__init__.py``, and a team's
+package). :func:`add` and :func:`drop` do what ``task`` and ``remove`` do to shared files: plan the registrations
+(:mod:`scaffold.register`), write the plan, keep the record.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from scaffold import register, registrations, state
+from scaffold.errors import AnchorMissing, FlashNewError, InvalidState, UsageError
+from scaffold.host import Host
+from scaffold.plan import Plan
+from scaffold.registrations import (
+    ApiSection,
+    ChangelogLine,
+    ExamplesTestEntry,
+    ExamplesTestImport,
+    FlashZeroEntry,
+    PackageExport,
+    TestsPackage,
+    ToctreeEntry,
+)
+from scaffold.registrations.changelog_line import md_escape
+from scaffold.registrations.toctree_entry import caption
+from tests.conftest import FIXTURES, installed_flash, make_package
+
+CHECKOUT = FIXTURES / "flash_checkout"
+INDEX = "docs/source/index.rst"
+SCRIPTS = "tests/examples/test_scripts.py"
+MAIN = "src/flash/__main__.py"
+
+
+def _camel(name: str) -> str:
+    return "".join(part.title() for part in name.split("_"))
+
+
+def context(
+    task_name: str,
+    data_type: str,
+    task_type: str = "classification",
+    *,
+    package: str = "flash",
+    extras: tuple[str, ...] = (),
+    inputs: tuple[str, ...] = ("numpy",),
+    line_length: int = 120,
+    docs_dir: str = "docs/source",
+) -> dict:
+    """The names a render derives for a task (as ``copier.yml`` spells them), for a classification or regression."""
+    prefix, word = _camel(task_name), {"classification": "Classification", "regression": "Regression"}[task_type]
+    model = prefix + ("Classifier" if task_type == "classification" else "Regressor")
+    what = "Classify" if task_type == "classification" else "Predict a real value for"
+    return {
+        "task_name": task_name,
+        "data_type": data_type,
+        "task_type": task_type,
+        "input_classes": {
+            "numpy": f"{prefix}Numpy{word}Input",
+            "csv": f"{prefix}CSV{word}Input",
+            "sklearn": f"{prefix}SKLearn{word}Input",
+        },
+        "inputs": list(inputs),
+        "model_class": model,
+        "data_class": f"{prefix}Data",
+        "package": package,
+        "doc_page": f"{data_type}_{task_type}",
+        "module": f"{package}.{data_type}.{task_type}",
+        "extras": list(extras),
+        "description": f"{what} {data_type} examples from their numeric features.",
+        "line_length": line_length,
+        "docs_dir": docs_dir,
+    }
+
+
+def flash_host(root: Path) -> Host:
+    """The Flash checkout of the fixtures, with the installed Flash's two shared package files (no other code)."""
+    shutil.copytree(CHECKOUT, root)
+    for name in ("__main__.py", "tabular/__init__.py"):
+        (root / "src/flash" / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(installed_flash() / name, root / "src/flash" / name)
+    return Host(root, "flash", "flash", "src/flash")
+
+
+def package_host(root: Path, changes: dict[str, str | None] | None = None) -> Host:
+    """A team's package (``make_package``), with ``changes``: files written, or deleted (``None``)."""
+    make_package(root)
+    for name, text in (changes or {}).items():
+        path = root / name
+        if text is None:
+            path.unlink()
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text)
+    return Host(root, "package", "team_tasks", "src/team_tasks")
+
+
+def _write(plan: Plan) -> None:
+    for change in plan.writes:
+        path = plan.root / change.path
+        if change.after is None:
+            path.unlink()
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(change.after)
+
+
+def add(host: Host, ctx: dict) -> list:
+    """Register the task ``ctx`` describes as ``task`` does: plan, write, keep the record; return the records."""
+    plan = Plan(host.root)
+    records = register.register(host, ctx, plan)
+    _write(plan)
+    path = host.root / state.record_path(ctx["task_name"])
+    path.parent.mkdir(exist_ok=True)
+    path.write_bytes(state.TaskRecord("v0.2.0", {}, ctx, records).to_bytes())
+    return records
+
+
+def drop(host: Host, name: str) -> None:
+    """Undo the registrations of task ``name`` as ``remove`` does, from its record read back."""
+    record = state.load_record(host.root, name)
+    plan = Plan(host.root)
+    register.unregister(host, name, record.registrations, plan)
+    _write(plan)
+    (host.root / state.record_path(name)).unlink()
+
+
+def files(root: Path) -> dict[str, bytes]:
+    """Every file under ``root`` but flash-new's state, with its bytes (empty folders left out)."""
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and not p.relative_to(root).as_posix().startswith(".flash-new")
+    }
+
+
+def _flags(records) -> list[tuple[str, str, bool, bool]]:
+    return [(r.kind, r.file, r.inserted, r.created) for r in records]
+
+
+def text(root: Path, path: str) -> str:
+    return (root / path).read_text()
+
+
+SENSOR_BLOCK = ".. toctree::\n   :maxdepth: 1\n   :caption: Sensor\n\n   reference/sensor_classification\n\n"
+API_TOCTREE = ".. toctree::\n   :maxdepth: 1\n   :caption: API Reference\n\n   api/flash\n   api/tabular\n"
+SENSOR_API_PAGE = (
+    "############\nflash.sensor\n############\n\n.. contents::\n    :depth: 2\n    :local:\n    :backlinks: top\n\n"
+    ".. currentmodule:: flash.sensor\n\n"
+    "Classification\n______________\n\n"
+    ".. autosummary::\n    :toctree: generated/\n    :nosignatures:\n    :template: classtemplate.rst\n\n"
+    "    ~classification.model.SensorClfClassifier\n    ~classification.data.SensorClfData\n\n"
+    "    classification.data.SensorClfNumpyClassificationInput\n"
+    "    classification.data.SensorClfCSVClassificationInput\n"
+)
+SENSOR_CASE = (
+    "        pytest.param(\n"
+    '            "sensor",\n'
+    '            "sensor_classification.py",\n'
+    '            marks=pytest.mark.skipif(not _SKLEARN_AVAILABLE, reason="scikit-learn isn\'t installed"),\n'
+    "        ),\n"
+)
+SENSOR_CLF = {"extras": ("cli",), "inputs": ("numpy", "csv")}
+
+
+# ---- a new data type in Flash: every kind, byte for byte ---------------------------------------------------------
+
+
+def test_a_new_data_type_in_flash_writes_exactly_these_bytes_and_records_what_it_made(tmp_path):
+    host = flash_host(tmp_path / "flash")
+    before = files(host.root)
+    records = add(host, context("sensor_clf", "sensor", **SENSOR_CLF))
+
+    after = files(host.root)
+    changed = {path for path in after if before.get(path) != after[path]}
+    assert changed == {
+        "src/flash/sensor/__init__.py",
+        "tests/sensor/__init__.py",
+        INDEX,
+        "docs/source/api/sensor.rst",
+        "CHANGELOG.md",
+        SCRIPTS,
+        MAIN,
+    }
+    assert text(host.root, "src/flash/sensor/__init__.py") == (
+        "from flash.sensor.classification import SensorClfClassifier, SensorClfData  # noqa: F401\n"
+    )
+    assert after["tests/sensor/__init__.py"] == b""
+    assert text(host.root, INDEX) == (CHECKOUT / INDEX).read_text().replace(
+        API_TOCTREE, SENSOR_BLOCK + API_TOCTREE + "   api/sensor\n"
+    )
+    assert text(host.root, "docs/source/api/sensor.rst") == SENSOR_API_PAGE
+    assert text(host.root, "CHANGELOG.md") == (CHECKOUT / "CHANGELOG.md").read_text().replace(
+        "### Added\n\n-\n",
+        "### Added\n\n- Added the `SensorClfClassifier` task: Classify sensor examples from their numeric "
+        "features.\n-\n",
+        1,
+    )
+    assert text(host.root, SCRIPTS) == (CHECKOUT / SCRIPTS).read_text().replace(
+        "import (\n    _TOPIC_AUDIO", "import (\n    _SKLEARN_AVAILABLE,\n    _TOPIC_AUDIO"
+    ).replace("        ),\n    ],\n)\n", "        ),\n" + SENSOR_CASE + "    ],\n)\n")
+    main = (installed_flash() / "__main__.py").read_text()
+    assert text(host.root, MAIN) == main.replace(
+        '    "flash.video.classification",\n]',
+        '    "flash.video.classification",\n    "flash.sensor.classification",\n]',
+    )
+    assert _flags(records) == [
+        ("package-export", "src/flash/sensor/__init__.py", True, True),
+        ("tests-package", "tests/sensor/__init__.py", False, True),
+        ("toctree-entry", INDEX, True, True),
+        ("toctree-entry", INDEX, True, False),
+        ("api-section", "docs/source/api/sensor.rst", True, True),
+        ("changelog-line", "CHANGELOG.md", True, False),
+        ("examples-test-import", SCRIPTS, True, False),
+        ("examples-test-entry", SCRIPTS, True, False),
+        ("flash-zero-entry", MAIN, True, False),
+    ]
+    assert register.missing(host, records) == []
+
+
+def test_a_second_task_of_the_data_type_adds_its_own_lines_and_owns_what_the_first_made(tmp_path):
+    host = flash_host(tmp_path / "flash")
+    add(host, context("sensor_clf", "sensor", **SENSOR_CLF))
+    first = files(host.root)
+    records = add(host, context("sensor_reg", "sensor", "regression"))
+
+    assert text(host.root, "src/flash/sensor/__init__.py") == (
+        "from flash.sensor.classification import SensorClfClassifier, SensorClfData  # noqa: F401\n"
+        "from flash.sensor.regression import SensorRegData, SensorRegRegressor  # noqa: F401\n"
+    )
+    index = text(host.root, INDEX)
+    assert index == first[INDEX].decode().replace(
+        "   reference/sensor_classification\n", "   reference/sensor_classification\n   reference/sensor_regression\n"
+    )
+    assert text(host.root, "docs/source/api/sensor.rst") == SENSOR_API_PAGE + (
+        "\nRegression\n__________\n\n"
+        ".. autosummary::\n    :toctree: generated/\n    :nosignatures:\n    :template: classtemplate.rst\n\n"
+        "    ~regression.model.SensorRegRegressor\n    ~regression.data.SensorRegData\n\n"
+        "    regression.data.SensorRegNumpyRegressionInput\n"
+    )
+    assert (
+        text(host.root, "CHANGELOG.md")
+        .split("### Added\n\n", 1)[1]
+        .startswith(
+            "- Added the `SensorRegRegressor` task: Predict a real value for sensor examples from their numeric "
+            "features.\n"
+            "- Added the `SensorClfClassifier` task"
+        )
+    )
+    assert text(host.root, SCRIPTS).count("_SKLEARN_AVAILABLE,\n") == 1
+    assert text(host.root, MAIN) == first[MAIN].decode()  # no Flash Zero for this one
+    assert files(host.root)["tests/sensor/__init__.py"] == b""
+    # What the first task made (the folder's package, the toctree, the API page, the import) is the second's too.
+    assert _flags(records) == [
+        ("package-export", "src/flash/sensor/__init__.py", True, True),
+        ("tests-package", "tests/sensor/__init__.py", False, True),
+        ("toctree-entry", INDEX, True, True),
+        ("toctree-entry", INDEX, True, False),
+        ("api-section", "docs/source/api/sensor.rst", True, True),
+        ("changelog-line", "CHANGELOG.md", True, False),
+        ("examples-test-import", SCRIPTS, True, False),
+        ("examples-test-entry", SCRIPTS, True, False),
+    ]
+    assert [r.inserted for r in records if r.kind == "toctree-entry"] == [True, True]
+
+
+@pytest.mark.parametrize("order", [("sensor_clf", "sensor_reg"), ("sensor_reg", "sensor_clf")])
+def test_removing_both_tasks_in_either_order_gives_back_every_file_byte_for_byte(tmp_path, order):
+    host = flash_host(tmp_path / "flash")
+    pristine = files(host.root)
+    add(host, context("sensor_clf", "sensor", **SENSOR_CLF))
+    alone = {"sensor_clf": files(host.root)}
+    add(host, context("sensor_reg", "sensor", "regression"))
+
+    drop(host, order[0])
+    kept = order[1]
+    record = state.load_record(host.root, kept)
+    assert register.missing(host, record.registrations) == []
+    if kept == "sensor_clf":
+        assert files(host.root) == alone["sensor_clf"]  # as if the second task had never been added
+    drop(host, kept)
+    assert files(host.root) == pristine
+    assert not (host.root / "tests/sensor/__init__.py").exists()
+
+
+def test_registering_a_task_again_plans_no_write(tmp_path):
+    host = flash_host(tmp_path / "flash")
+    add(host, context("sensor_clf", "sensor", **SENSOR_CLF))
+    add(host, context("sensor_reg", "sensor", "regression"))
+    for name, options in (("sensor_clf", SENSOR_CLF), ("sensor_reg", {"task_type": "regression"})):
+        plan = Plan(host.root)
+        again = register.register(host, context(name, "sensor", **options), plan)
+        assert plan.writes == [], name
+        assert [r.identity() for r in again] == [r.identity() for r in state.load_record(host.root, name).registrations]
+
+
+# ---- a data type Flash has: edits in its existing files -----------------------------------------------------------
+
+
+def test_a_task_in_an_existing_data_type_edits_its_files_in_place_and_is_undone_exactly(tmp_path):
+    host = flash_host(tmp_path / "flash")
+    pristine = files(host.root)
+    records = add(host, context("anomaly", "tabular", "regression", extras=("cli",)))
+
+    init = (installed_flash() / "tabular/__init__.py").read_text()
+    assert init.endswith("from flash.tabular.regression import TabularRegressionData, TabularRegressor  # noqa: F401\n")
+    # After the imports of modules that sort before it or the same (Flash's own regression import).
+    assert text(host.root, "src/flash/tabular/__init__.py") == (
+        init + "from flash.tabular.regression import AnomalyData, AnomalyRegressor  # noqa: F401\n"
+    )
+    assert text(host.root, INDEX) == pristine[INDEX].decode().replace(
+        "   reference/tabular_classification\n",
+        "   reference/tabular_classification\n   reference/tabular_regression\n",
+    )
+    api = pristine["docs/source/api/tabular.rst"].decode()
+    assert text(host.root, "docs/source/api/tabular.rst").startswith(api.rstrip("\n") + "\n\nRegression\n__________\n")
+    assert "tests/tabular/__init__.py" in files(host.root)
+    assert _flags(records)[:5] == [
+        ("package-export", "src/flash/tabular/__init__.py", True, False),
+        ("tests-package", "tests/tabular/__init__.py", False, True),
+        ("toctree-entry", INDEX, True, False),
+        ("toctree-entry", INDEX, False, False),  # Flash lists api/tabular already
+        ("api-section", "docs/source/api/tabular.rst", True, False),
+    ]
+    drop(host, "anomaly")
+    assert files(host.root) == pristine
+
+
+def test_a_package_export_goes_after_the_imports_that_sort_before_it_and_after_the_docstring(tmp_path):
+    host = package_host(
+        tmp_path / "p",
+        {
+            "src/team_tasks/sensor/__init__.py": (
+                '"""Sensor tasks."""\nfrom team_tasks.sensor.alpha import A  # noqa: F401\n'
+                "from team_tasks.sensor.zeta import Z  # noqa: F401\n"
+            )
+        },
+    )
+    export = PackageExport.for_task(host, context("my", "sensor", package="team_tasks"), Plan(host.root))[0]
+    plan = Plan(host.root)
+    record = export.apply(plan)
+    assert (record.inserted, record.created) == (True, False)
+    assert plan.current(export.file).decode() == (
+        '"""Sensor tasks."""\nfrom team_tasks.sensor.alpha import A  # noqa: F401\n'
+        "from team_tasks.sensor.classification import MyClassifier, MyData  # noqa: F401\n"
+        "from team_tasks.sensor.zeta import Z  # noqa: F401\n"
+    )
+    only_docstring = '"""Sensor tasks."""\n'
+    (host.root / export.file).write_text(only_docstring)
+    plan = Plan(host.root)
+    export.apply(plan)
+    assert plan.current(export.file).decode() == only_docstring + export.text
+    # Undone: the docstring stays, the file too (it was there).
+    assert record.undo(plan.current(export.file).decode(), []) == only_docstring
+
+
+def test_a_package_export_past_the_line_length_puts_one_name_per_line(tmp_path):
+    host = package_host(tmp_path / "p")
+    short = PackageExport.for_task(host, context("my", "sensor", package="team_tasks"), Plan(host.root))[0]
+    assert short.text == "from team_tasks.sensor.classification import MyClassifier, MyData  # noqa: F401\n"
+    assert short.names == ["MyClassifier", "MyData"] and short.file == "src/team_tasks/sensor/__init__.py"
+    ctx = context("my", "sensor", package="team_tasks", line_length=len(short.text) - 2)
+    long = PackageExport.for_task(host, ctx, Plan(host.root))[0]
+    assert long.text == (
+        "from team_tasks.sensor.classification import (  # noqa: F401\n    MyClassifier,\n    MyData,\n)\n"
+    )
+    exact = PackageExport.for_task(
+        host, context("my", "sensor", package="team_tasks", line_length=len(short.text) - 1), Plan(host.root)
+    )[0]
+    assert exact.text == short.text  # a line exactly as wide as allowed stays one line
+    no_length = {**ctx, "line_length": None}
+    assert PackageExport.for_task(host, no_length, Plan(host.root))[0].text == short.text  # Flash's 120
+    plan = Plan(host.root)
+    record = long.apply(plan)
+    written = plan.current(long.file).decode()
+    assert written == long.text
+    assert long.present(written) and record.undo(written, []) is None
+
+
+# ---- a team's package: created at the end, under an existing heading ---------------------------------------------
+
+
+def test_a_task_in_a_package_registers_export_toctree_and_changelog_line_and_is_undone_exactly(tmp_path):
+    host = package_host(tmp_path / "p")
+    pristine = files(host.root)
+    records = add(host, context("myclf", "myclf", package="team_tasks"))
+    assert text(host.root, "src/team_tasks/myclf/__init__.py") == (
+        "from team_tasks.myclf.classification import MyclfClassifier, MyclfData  # noqa: F401\n"
+    )
+    assert text(host.root, INDEX) == pristine[INDEX].decode() + (
+        "\n.. toctree::\n   :maxdepth: 1\n   :caption: Myclf\n\n   reference/myclf_classification\n"
+    )
+    assert text(host.root, "CHANGELOG.md") == (
+        "# Changelog\n\n## [Unreleased]\n\n### Added\n\n"
+        "- Added the `MyclfClassifier` task: Classify myclf examples from their numeric features.\n- The project.\n"
+    )
+    assert _flags(records) == [
+        ("package-export", "src/team_tasks/myclf/__init__.py", True, True),
+        ("tests-package", "tests/myclf/__init__.py", False, True),
+        ("toctree-entry", INDEX, True, True),
+        ("changelog-line", "CHANGELOG.md", True, False),
+    ]
+    drop(host, "myclf")
+    assert files(host.root) == pristine
+
+
+def test_a_package_without_docs_index_or_changelog_registers_neither(tmp_path):
+    host = package_host(tmp_path / "p", {"CHANGELOG.md": None})
+    (host.root / INDEX).unlink()
+    kinds = [
+        r.kind for r in registrations.planned(host, context("my", "sensor", package="team_tasks"), Plan(host.root))
+    ]
+    assert kinds == ["package-export", "tests-package"]
+    no_docs = registrations.planned(host, context("my", "sensor", package="team_tasks", docs_dir=""), Plan(host.root))
+    assert [r.kind for r in no_docs] == ["package-export", "tests-package"]
+    other = package_host(tmp_path / "q")
+    other_docs = context("my", "sensor", package="team_tasks", docs_dir="")
+    assert "toctree-entry" not in [r.kind for r in registrations.planned(other, other_docs, Plan(other.root))]
+
+
+def test_a_package_docs_index_with_an_api_toctree_gets_the_new_toctree_before_it(tmp_path):
+    index = "Team\n====\n\n" + API_TOCTREE + "\nEnd.\n"
+    host = package_host(tmp_path / "p", {INDEX: index})
+    pristine = files(host.root)
+    add(host, context("sensor_clf", "sensor", package="team_tasks"))
+    assert text(host.root, INDEX) == "Team\n====\n\n" + SENSOR_BLOCK + API_TOCTREE + "\nEnd.\n"
+    drop(host, "sensor_clf")
+    assert files(host.root) == pristine
+
+
+@pytest.mark.parametrize(
+    ("index", "expected"),
+    [
+        ("Team\n====\n", "Team\n====\n\n" + SENSOR_BLOCK.rstrip("\n") + "\n"),
+        ("Team\n====", "Team\n====\n\n" + SENSOR_BLOCK.rstrip("\n")),  # no final newline, none after
+        ("", SENSOR_BLOCK.rstrip("\n") + "\n"),
+    ],
+    ids=["ends-with-text", "no-final-newline", "empty"],
+)
+def test_a_toctree_created_at_the_end_of_the_index_is_one_blank_line_after_the_text_and_undone_exactly(
+    tmp_path, index, expected
+):
+    host = package_host(tmp_path / "p", {INDEX: index})
+    records = add(host, context("sensor_clf", "sensor", package="team_tasks"))
+    assert text(host.root, INDEX) == expected
+    assert [r.created for r in records if r.kind == "toctree-entry"] == [True]
+    drop(host, "sensor_clf")
+    assert text(host.root, INDEX) == index
+
+
+def test_a_toctree_it_created_in_the_middle_of_the_index_is_taken_out_with_its_blank_line(tmp_path):
+    entry = ToctreeEntry(INDEX, caption="Sensor", entry="reference/sensor_classification", created=True, inserted=True)
+    original = "Title\n=====\n\n" + API_TOCTREE + "\nEnd.\n"
+    edited = "Title\n=====\n\n" + SENSOR_BLOCK + API_TOCTREE + "\nEnd.\n"
+    assert entry.undo(edited, []) == original
+    # A toctree it created, without a blank line after it, right before text: only the toctree goes.
+    assert entry.undo("A\n" + SENSOR_BLOCK.rstrip("\n") + "\nB\n", []) == "A\nB\n"
+    # The toctree at the end, after no blank line: nothing before it goes.
+    assert entry.undo("A\n" + SENSOR_BLOCK, []) == "A\n"
+    # Another entry stays in it: the toctree stays, without the task's entry.
+    kept = SENSOR_BLOCK.replace("   reference/sensor_classification\n", "   reference/sensor_classification\n   x\n")
+    assert entry.undo("A\n\n" + kept, []) == "A\n\n" + SENSOR_BLOCK.replace("reference/sensor_classification", "x")
+    # Not created by this task: the empty toctree stays.
+    made_before = ToctreeEntry(INDEX, caption="Sensor", entry="reference/sensor_classification", inserted=True)
+    assert made_before.undo("A\n\n" + SENSOR_BLOCK, []) == "A\n\n" + SENSOR_BLOCK.replace(
+        "   reference/sensor_classification\n", ""
+    )
+    # A titled entry counts and is taken out; an entry of another toctree is not touched.
+    titled = "A\n\n" + SENSOR_BLOCK.replace("   reference/", "   Sensor <reference/")[:-2] + ">\n\n"
+    assert entry.present(titled) and entry.undo(titled, []) == "A\n"
+    other = SENSOR_BLOCK.replace("Sensor", "Other")
+    assert not entry.present(other) and entry.undo(other, []) == other
+    # Not inserted by this task, or shared with another task's record: the text is left alone.
+    assert ToctreeEntry(INDEX, caption="Sensor", entry="reference/sensor_classification").undo(edited, []) == edited
+    assert entry.undo(edited, [entry]) == edited
+
+
+def test_toctree_captions_are_flashs_own_or_the_data_type_in_words():
+    assert [caption(dt) for dt in ("image", "video", "audio", "tabular", "text", "pointcloud", "graph")] == [
+        "Image and Video",
+        "Image and Video",
+        "Audio",
+        "Tabular",
+        "Text",
+        "Point Cloud",
+        "Graph",
+    ]
+    assert caption("sensor_data") == "Sensor Data"
+
+
+def test_a_new_data_type_toctree_goes_before_the_api_toctree_only_in_flash_or_where_there_is_one(tmp_path):
+    flash = flash_host(tmp_path / "flash")
+    first, api = ToctreeEntry.for_task(flash, context("s", "sensor"), Plan(flash.root))
+    assert (first.file, first.caption, first.entry, first.before, first.create) == (
+        INDEX,
+        "Sensor",
+        "reference/sensor_classification",
+        "API Reference",
+        True,
+    )
+    assert (api.file, api.caption, api.entry, api.before, api.create) == (
+        INDEX,
+        "API Reference",
+        "api/sensor",
+        None,
+        False,
+    )
+    package = package_host(tmp_path / "p")
+    (only,) = ToctreeEntry.for_task(package, context("s", "sensor", package="team_tasks"), Plan(package.root))
+    assert (only.before, only.create) == (None, True)
+    other_docs = package_host(tmp_path / "q")
+    (other_docs.root / "doc").mkdir()
+    (other_docs.root / INDEX).rename(other_docs.root / "doc/index.rst")
+    ctx = context("s", "sensor", package="team_tasks", docs_dir="doc")
+    assert [(t.file, t.before) for t in ToctreeEntry.for_task(other_docs, ctx, Plan(other_docs.root))] == [
+        ("doc/index.rst", None)
+    ]
+
+
+# ---- the CHANGELOG line ------------------------------------------------------------------------------------------
+
+
+LINE = "- Added the `MyClassifier` task: Classify my examples.\n"
+
+
+@pytest.mark.parametrize(
+    ("changelog", "expected", "created"),
+    [
+        (
+            "# C\n\n## [Unreleased]\n\n### Added\n\n- Old.\n\n## [0.1.0]\n",
+            "# C\n\n## [Unreleased]\n\n### Added\n\n" + LINE + "- Old.\n\n## [0.1.0]\n",
+            False,
+        ),
+        (
+            "# C\n\n## [Unreleased]\n\n### Changed\n\n- Faster.\n\n## [0.1.0]\n\n### Added\n\n- X.\n",
+            "# C\n\n## [Unreleased]\n\n### Added\n\n"
+            + LINE
+            + "\n### Changed\n\n- Faster.\n\n## [0.1.0]\n\n### Added\n\n- X.\n",
+            True,
+        ),
+        ("# C\n\n## [Unreleased]\n", "# C\n\n## [Unreleased]\n\n### Added\n\n" + LINE, True),
+        ("# C\n\n## Unreleased\n\n### Added\n", "# C\n\n## Unreleased\n\n### Added\n" + LINE, False),
+        ("## [Unreleased]\n### Added\n\n\n- Old.", "## [Unreleased]\n### Added\n\n\n" + LINE + "- Old.", False),
+    ],
+    ids=["under-added", "no-added-heading", "section-last-and-empty", "added-heading-last", "no-final-newline"],
+)
+def test_the_changelog_line_goes_first_under_added_and_its_undo_gives_the_file_back(
+    tmp_path, changelog, expected, created
+):
+    host = package_host(tmp_path / "p", {"CHANGELOG.md": changelog})
+    pristine = files(host.root)
+    records = add(host, {**context("my", "sensor", package="team_tasks"), "description": "Classify my examples."})
+    assert text(host.root, "CHANGELOG.md") == expected
+    assert [(r.inserted, r.created) for r in records if r.kind == "changelog-line"] == [(True, created)]
+    drop(host, "my")
+    assert files(host.root) == pristine
+
+
+def test_the_changelog_line_is_found_reworded_and_taken_out_heading_and_all_when_it_made_them():
+    line = ChangelogLine("CHANGELOG.md", text=LINE, inserted=True, created=True)
+    reworded = "## [Unreleased]\n\n### Added\n\n- The `MyClassifier` task ([#12](x))\n\n## [0.1]\n"
+    assert line.present(reworded) and line.undo(reworded, []) == "## [Unreleased]\n\n## [0.1]\n"
+    # The heading stays while another bullet is under it.
+    two = "## [Unreleased]\n\n### Added\n\n" + LINE + "- Other.\n\n## [0.1]\n"
+    assert line.undo(two, []) == "## [Unreleased]\n\n### Added\n\n- Other.\n\n## [0.1]\n"
+    # At the end of the file.
+    assert line.undo("## [Unreleased]\n\n### Added\n\n" + LINE, []) == "## [Unreleased]\n"
+    # A heading it did not create stays.
+    kept = ChangelogLine("CHANGELOG.md", text=LINE, inserted=True)
+    assert kept.undo("## [Unreleased]\n\n### Added\n\n" + LINE, []) == "## [Unreleased]\n\n### Added\n\n"
+    # Names that only contain the class's name, or a line that is no bullet, are not the task's line.
+    others = "## [Unreleased]\n\n### Added\n\n- The `MyClassifierV2` task\nMyClassifier in prose\n"
+    assert not line.present(others) and line.undo(others, []) == others
+    for bullet in ("* ", "+ ", "  - "):
+        assert line.present(f"{bullet}MyClassifier, reworded\n")
+    # The first bullet naming it, the newest: the second stays.
+    twice = "- MyClassifier one\n- MyClassifier two\n"
+    assert line.undo(twice, []) == "- MyClassifier two\n"
+    # Not inserted by this task, or shared: left alone.
+    assert ChangelogLine("CHANGELOG.md", text=LINE).undo(two, []) == two
+    assert line.undo(two, [ChangelogLine("CHANGELOG.md", text=LINE)]) == two
+
+
+def test_a_changelog_line_naming_no_class_is_found_only_as_written():
+    line = ChangelogLine("CHANGELOG.md", text="- Added a task.\n", inserted=True)
+    assert line.named() is None
+    assert not line.present("- Added a task, reworded\n") and line.present("x\n- Added a task.\n")
+    assert line.undo("- Added a task, reworded\n", []) == "- Added a task, reworded\n"
+    assert line.revise("- Other\n", line) is None
+    assert line.describe() == "CHANGELOG.md does not have the task's line '- Added a task.'"
+    assert ChangelogLine("CHANGELOG.md", text=LINE).describe() == (
+        "CHANGELOG.md has no line naming MyClassifier (the task's entry under 'Added' of the unreleased section)"
+    )
+
+
+def test_a_changelog_line_revised_keeps_a_reviewers_wording_and_changes_only_the_class_name():
+    old = ChangelogLine("CHANGELOG.md", text=LINE)
+    new = ChangelogLine("CHANGELOG.md", text="- Added the `YourClassifier` task: Classify.\n")
+    assert old.revise("a\n" + LINE + "b\n", new) == "a\n" + new.text + "b\n"
+    assert old.revise("- The `MyClassifier` task, `MyClassifierX` ([#1](x))\n", new) == (
+        "- The `YourClassifier` task, `MyClassifierX` ([#1](x))\n"
+    )
+    assert old.revise("- Other\n", new) is None
+    unnamed = ChangelogLine("CHANGELOG.md", text="- Added a task.\n")
+    assert old.revise("- MyClassifier reworded\n", unnamed) == "- Added a task.\n"
+
+
+@pytest.mark.parametrize(
+    ("changelog", "problem"),
+    [
+        ("# C\n\n## [0.1.0]\n", "does not have an '## [Unreleased]' section"),
+        ("## [Unreleased]\n\n## Unreleased\n", "has an '## [Unreleased]' section 2 times, where one is expected"),
+        (
+            "## [Unreleased]\n\n### Added\n\n- A.\n\n### Added\n\n- B.\n",
+            "has an '### Added' heading in its unreleased section 2 times, where one is expected",
+        ),
+    ],
+)
+def test_a_changelog_without_one_unreleased_section_or_with_two_added_headings_is_refused(tmp_path, changelog, problem):
+    host = package_host(tmp_path / "p", {"CHANGELOG.md": changelog})
+    line = ChangelogLine.for_task(host, context("my", "sensor", package="team_tasks"), Plan(host.root))[0]
+    plan = Plan(host.root)
+    with pytest.raises(AnchorMissing) as error:
+        line.apply(plan)
+    assert str(error.value).startswith(f"CHANGELOG.md {problem}: ")
+    assert plan.changes == [] and text(host.root, "CHANGELOG.md") == changelog
+
+
+def test_an_added_heading_of_a_released_section_is_not_the_unreleased_ones(tmp_path):
+    changelog = "## [Unreleased]\n\n### Changed\n\n- A.\n\n## [0.1]\n\n### Added\n\n- B.\n\n### Added\n"
+    host = package_host(tmp_path / "p", {"CHANGELOG.md": changelog})
+    line = ChangelogLine.for_task(host, context("my", "sensor", package="team_tasks"), Plan(host.root))[0]
+    plan = Plan(host.root)
+    record = line.apply(plan)
+    assert record.created and plan.current("CHANGELOG.md").decode().startswith(
+        "## [Unreleased]\n\n### Added\n\n- Added the `MyClassifier`"
+    )
+
+
+@pytest.mark.parametrize(
+    ("raw", "escaped"),
+    [
+        ("features.", "features."),
+        ("snake_case and x_1", "snake_case and x_1"),
+        ("*bold* _it_ ~s~", "\\*bold\\* \\_it\\_ \\~s\\~"),
+        ("a * b _ c", "a * b _ c"),
+        ("`code` [link]", "\\`code\\` \\[link]"),
+        ("a\\b a\\*", "a\\b a\\\\\\*"),
+        ("<b> </i> <!x> <?p a < b <1", "\\<b> \\</i> \\<!x> \\<?p a < b <1"),
+        ("&amp; &#123; &#x1F; & &x", "\\&amp; \\&#123; \\&#x1F; & &x"),
+        ("_x x_", "\\_x x\\_"),
+        ("*", "*"),
+        ("é<é", "é<é"),
+    ],
+)
+def test_a_description_is_escaped_before_what_markdown_reads_as_markup_and_nothing_else(raw, escaped):
+    assert md_escape(raw) == escaped
+
+
+# ---- the API page -----------------------------------------------------------------------------------------------
+
+
+def test_an_api_section_undo_takes_out_its_blank_line_and_a_page_it_made_when_left_empty():
+    section = ApiSection("docs/source/api/s.rst", text="S\n_\n\n.. autosummary::\n    x\n", header="H\n", inserted=True)
+    made = ApiSection(section.file, text=section.text, header=section.header, inserted=True, created=True)
+    assert section.undo("H\n\n" + section.text, []) == "H\n"
+    assert section.undo("H\n" + section.text, []) == "H\n"
+    assert section.undo(section.text + "\nmore\n", []) == "\nmore\n"
+    assert section.undo("\n\n" + section.text, []) == "\n"  # the blank lines before are the file's own
+    assert section.undo("H\n\n" + section.text + "\nT\n", []) == "H\n\nT\n"
+    assert made.undo("H\n\n" + section.text, []) is None
+    assert made.undo("H\n\n" + section.text, [ApiSection(section.file, text="other", header="H\n")]) == "H\n"
+    assert made.undo("H\nmine\n\n" + section.text, []) == "H\nmine\n"
+    assert section.undo("H\n\n" + section.text, [section]) == "H\n\n" + section.text
+    not_inserted = ApiSection(section.file, text=section.text, header="H\n")
+    assert not_inserted.undo("H\n\n" + section.text, []) == "H\n\n" + section.text
+    assert section.undo("H\n", []) == "H\n"
+    new = ApiSection(section.file, text="T\n_\n\n.. autosummary::\n    y\n", header="H\n")
+    assert section.revise("H\n\n" + section.text + "end\n", new) == "H\n\n" + new.text + "end\n"
+    assert section.revise("H\n", new) is None
+    assert (
+        section.describe()
+        == "docs/source/api/s.rst does not have the task's API section 'S' (the autosummary of its classes)"
+    )
+
+
+def test_an_api_section_on_an_empty_or_blank_page_is_the_page(tmp_path):
+    host = flash_host(tmp_path / "flash")
+    section = ApiSection.for_task(host, context("anomaly", "tabular", "regression"), Plan(host.root))[0]
+    for page in ("", "\n\n"):
+        (host.root / section.file).write_text(page)
+        plan = Plan(host.root)
+        record = section.apply(plan)
+        assert plan.current(section.file).decode() == section.text
+        assert (record.inserted, record.created) == (True, False)
+    assert ApiSection.for_task(package_host(tmp_path / "p"), context("a", "s", package="t"), Plan(tmp_path)) == []
+
+
+# ---- the examples test: the flag import and the case ------------------------------------------------------------
+
+IMPORTS = "from flash.core.utilities.imports import (\n    _A,\n    _Z,\n)\n"
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        (IMPORTS, "from flash.core.utilities.imports import (\n    _A,\n    _SKLEARN_AVAILABLE,\n    _Z,\n)\n"),
+        (
+            "from flash.core.utilities.imports import (\n  _Z,\n)\n",
+            "from flash.core.utilities.imports import (\n  _SKLEARN_AVAILABLE,\n  _Z,\n)\n",
+        ),
+        (
+            "from flash.core.utilities.imports import (\n    _A,\n    _B,\n)\n",
+            "from flash.core.utilities.imports import (\n    _A,\n    _B,\n    _SKLEARN_AVAILABLE,\n)\n",
+        ),
+    ],
+    ids=["between", "first-with-its-indent", "last"],
+)
+def test_the_flag_import_goes_in_sorted_position_with_the_lists_indent(tmp_path, before, after):
+    host = flash_host(tmp_path / "flash")
+    (host.root / SCRIPTS).write_text("import os\n" + before + "x = 1\n")
+    (flag,) = ExamplesTestImport.for_task(host, context("s", "sensor"), Plan(host.root))
+    plan = Plan(host.root)
+    record = flag.apply(plan)
+    assert plan.current(SCRIPTS).decode() == "import os\n" + after + "x = 1\n"
+    assert record.inserted and record.present(plan.current(SCRIPTS).decode())
+    assert record.undo(plan.current(SCRIPTS).decode(), []) == "import os\n" + before + "x = 1\n"
+
+
+def test_the_flag_import_is_kept_while_used_shared_or_not_inserted_and_refused_where_it_cannot_go(tmp_path):
+    flag = ExamplesTestImport(SCRIPTS, module="flash.core.utilities.imports", name="_SKLEARN_AVAILABLE", inserted=True)
+    there = IMPORTS.replace("    _A,\n", "    _A,\n    _SKLEARN_AVAILABLE,\n")
+    assert flag.undo(there, []) == IMPORTS
+    used = there + "x = _SKLEARN_AVAILABLE\n"
+    assert flag.undo(used, []) == used
+    assert flag.undo(there, [flag]) == there
+    assert ExamplesTestImport(SCRIPTS, module=flag.module, name=flag.name).undo(there, []) == there
+    assert flag.undo("import os\n", []) == "import os\n"  # the import is gone already
+    assert not flag.present(IMPORTS) and flag.present(there)
+    assert not flag.present(there.replace("flash.core.utilities.imports", "other"))
+    assert flag.describe() == f"{SCRIPTS} does not import _SKLEARN_AVAILABLE from flash.core.utilities.imports"
+
+    host = flash_host(tmp_path / "flash")
+    for body, problem in (
+        ("import os\n", "does not have an import from flash.core.utilities.imports"),
+        (IMPORTS + IMPORTS, "has an import from flash.core.utilities.imports 2 times, where one is expected"),
+        (
+            "from flash.core.utilities.imports import _A\n",
+            "does not have a parenthesised import from flash.core.utilities.imports, one name per line",
+        ),
+    ):
+        (host.root / SCRIPTS).write_text(body)
+        plan = Plan(host.root)
+        with pytest.raises(AnchorMissing) as error:
+            flag.apply(plan)
+        assert str(error.value).startswith(f"{SCRIPTS} {problem}: ")
+        assert plan.changes == []
+    (host.root / SCRIPTS).write_text(there)
+    plan = Plan(host.root)
+    assert flag.apply(plan).inserted is False and plan.writes == []
+    with pytest.raises(AnchorMissing, match=f"^{SCRIPTS} has an import from flash.core.utilities.imports 2 times"):
+        flag.undo(there + there, [])
+
+
+def test_the_examples_case_and_flash_zero_entry_are_found_by_key_and_refused_where_the_list_is_not_one(tmp_path):
+    host = flash_host(tmp_path / "flash")
+    (case,) = ExamplesTestEntry.for_task(host, context("sensor_clf", "sensor", **SENSOR_CLF), Plan(host.root))
+    assert (case.file, case.key, case.text) == (SCRIPTS, ["sensor", "sensor_classification.py"], SENSOR_CASE)
+    (zero,) = FlashZeroEntry.for_task(host, context("sensor_clf", "sensor", **SENSOR_CLF), Plan(host.root))
+    assert (zero.file, zero.key, zero.text) == (
+        MAIN,
+        ["flash.sensor.classification"],
+        '    "flash.sensor.classification",\n',
+    )
+    assert FlashZeroEntry.for_task(host, context("s", "sensor"), Plan(host.root)) == []
+    package = package_host(tmp_path / "p")
+    for kind in (ExamplesTestEntry, ExamplesTestImport, FlashZeroEntry):
+        assert kind.for_task(package, context("s", "sensor", package="team_tasks", extras=("cli",)), package.root) == []
+
+    # The fixture's own "tabular" case is another example: the key is both strings.
+    tabular = ExamplesTestEntry(SCRIPTS, key=["tabular", "tabular_regression.py"], text=SENSOR_CASE, inserted=True)
+    scripts = text(host.root, SCRIPTS)
+    assert not tabular.present(scripts)
+    assert ExamplesTestEntry(SCRIPTS, key=["tabular", "tabular_classification.py"], text="").present(scripts)
+    plan = Plan(host.root)
+    record = case.apply(plan)
+    edited = plan.current(SCRIPTS).decode()
+    assert record.inserted and case.present(edited) and record.undo(edited, []) == scripts
+    assert record.undo(edited, [case]) == edited  # another task's case of the same example
+    assert ExamplesTestEntry(SCRIPTS, key=case.key, text=case.text).undo(edited, []) == edited
+    assert tabular.undo(scripts, []) == scripts  # not there: nothing to take out
+
+    main = text(host.root, MAIN)
+    tasks_list = main[main.index("tasks = [") : main.index("\n]\n") + 3]
+    for body, problem in (
+        (main.replace(tasks_list, ""), "does not have the list assigned to tasks"),
+        (
+            main.replace(tasks_list, tasks_list + tasks_list),
+            "has the list assigned to tasks 2 times, where one is expected",
+        ),
+    ):
+        (host.root / MAIN).write_text(body)
+        plan = Plan(host.root)
+        with pytest.raises(AnchorMissing) as error:
+            zero.apply(plan)
+        assert str(error.value).startswith(f"{MAIN} {problem}: ") and plan.changes == []
+    twice = main.replace(tasks_list, tasks_list + tasks_list)
+    with pytest.raises(AnchorMissing, match="has the list assigned to tasks 2 times"):
+        FlashZeroEntry(MAIN, key=zero.key, text=zero.text, inserted=True).undo(twice, [])
+    assert zero.describe() == f"{MAIN} does not list flash.sensor.classification among Flash Zero's tasks"
+    assert case.describe() == f"{SCRIPTS} does not run the example sensor/sensor_classification.py in test_example"
+
+
+# ---- the tests package ------------------------------------------------------------------------------------------
+
+
+def test_the_tests_package_is_made_when_missing_and_removed_only_empty_unshared_and_made_by_the_task(tmp_path):
+    host = package_host(tmp_path / "p")
+    (package,) = TestsPackage.for_task(host, context("s", "sensor"), Plan(host.root))
+    assert package.file == "tests/sensor/__init__.py"
+    plan = Plan(host.root)
+    made = package.apply(plan)
+    assert made.created and plan.current(package.file) == b""
+    assert made.present("") and made.present("x = 1\n")
+    assert made.undo("", []) is None and made.undo("\n", []) is None
+    assert made.undo("# mine\n", []) == "# mine\n"
+    assert made.undo("", [TestsPackage(package.file)]) == ""
+    assert made.undo("", [TestsPackage("tests/other/__init__.py")]) is None
+    assert TestsPackage(package.file).undo("", []) == ""
+    (host.root / "tests/sensor").mkdir(parents=True)
+    (host.root / package.file).write_text("")
+    plan = Plan(host.root)
+    assert package.apply(plan).created is False and plan.changes == []
+    assert (
+        made.describe() == "tests/sensor/__init__.py is missing: the data type's tests folder is no package without it"
+    )
+
+
+def test_a_package_export_file_it_made_goes_only_when_empty_and_no_other_task_edits_it():
+    export = PackageExport(
+        "src/p/s/__init__.py", module="p.s.classification", names=["A", "B"], text="x\n", inserted=True, created=True
+    )
+    line = "from p.s.classification import A, B  # noqa: F401\n"
+    assert export.undo(line, []) is None
+    assert export.undo(line.replace("A, B", "B, A"), []) is None  # the names in any order
+    assert export.undo(line, [PackageExport(export.file, module="p.s.regression", names=[], text="")]) == ""
+    assert export.undo("# x\n" + line, []) == "# x\n"
+    assert export.undo(line, [export]) == line
+    other = "from p.s.classification import A  # noqa: F401\n"
+    assert not export.present(other) and export.undo(other, []) == other
+    new = PackageExport(export.file, module="p.s.classification", names=["A", "C"], text="from p.s.c import A, C\n")
+    assert export.revise("# a\n" + line + "# b\n", new) == "# a\n" + new.text + "# b\n"
+    assert export.revise(other, new) is None
+    assert export.describe() == "src/p/s/__init__.py does not import A, B from p.s.classification"
+
+
+# ---- refusals of the shared files themselves ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("path", "anchor"),
+    [
+        (INDEX, "a toctree captioned 'API Reference'"),
+        ("CHANGELOG.md", "its CHANGELOG line"),
+        (SCRIPTS, "the import of _SKLEARN_AVAILABLE"),
+        (MAIN, "its Flash Zero command"),
+    ],
+)
+def test_a_shared_file_missing_or_without_its_anchor_is_refused_and_nothing_planned(tmp_path, path, anchor):
+    host = flash_host(tmp_path / "flash")
+    ctx = context("sensor_clf", "sensor", **SENSOR_CLF)
+    if path == INDEX:  # the API toctree is what a new data type's toctree goes before
+        (host.root / path).write_text(text(host.root, path).replace(API_TOCTREE, ""))
+        message = f"{INDEX} does not have {anchor}: add it by hand or fix the file, then run again"
+    else:
+        (host.root / path).unlink()
+        message = f"{path} does not exist, and the task registers {anchor} there: restore it, then run again"
+    before = files(host.root)
+    plan = Plan(host.root)
+    with pytest.raises(AnchorMissing) as error:
+        register.register(host, ctx, plan)
+    assert isinstance(error.value, FlashNewError) and str(error.value) == message
+    assert files(host.root) == before
+
+
+def test_an_index_whose_api_toctree_is_there_twice_or_whose_toctree_is_there_twice_is_refused(tmp_path):
+    host = flash_host(tmp_path / "flash")
+    index = text(host.root, INDEX)
+    for broken, caption_ in (
+        (index.replace(API_TOCTREE, API_TOCTREE + "\n" + API_TOCTREE), "API Reference"),
+        (index.replace("Integrations", "Tabular"), "Tabular"),
+    ):
+        (host.root / INDEX).write_text(broken)
+        plan = Plan(host.root)
+        with pytest.raises(AnchorMissing) as error:
+            register.register(host, context("anomaly", "tabular", "regression"), plan)
+        assert str(error.value) == (
+            f"{INDEX} has a toctree captioned {caption_!r} 2 times, where one is expected: keep one, then run again"
+        )
+    entry = ToctreeEntry(INDEX, caption="Tabular", entry="reference/tabular_classification", inserted=True)
+    with pytest.raises(AnchorMissing, match="captioned 'Tabular' 2 times"):
+        entry.undo(index.replace("Integrations", "Tabular"), [])
+    assert entry.undo("no toctree\n", []) == "no toctree\n"
+    assert (
+        entry.describe() == f"{INDEX} does not list reference/tabular_classification in its toctree captioned 'Tabular'"
+    )
+
+
+def test_a_shared_file_that_is_not_utf8_is_refused_and_missing_names_it_once(tmp_path):
+    host = flash_host(tmp_path / "flash")
+    records = add(host, context("sensor_clf", "sensor", **SENSOR_CLF))
+    (host.root / INDEX).write_bytes(b"Title\n\xff\xfe\n")
+    assert register.missing(host, records) == [
+        f"{INDEX} is not UTF-8 text (byte 6 cannot be read): fix its encoding, then run again"
+    ]
+    plan = Plan(host.root)
+    with pytest.raises(AnchorMissing, match=rf"^{INDEX} is not UTF-8 text \(byte 6 cannot be read\)"):
+        register.register(host, context("sensor_reg", "sensor", "regression"), plan)
+
+
+def test_missing_names_each_edit_no_longer_there_and_nothing_for_a_file_gone_with_nothing_to_find(tmp_path):
+    host = flash_host(tmp_path / "flash")
+    records = add(host, context("sensor_clf", "sensor", **SENSOR_CLF))
+    (host.root / "CHANGELOG.md").write_text((CHECKOUT / "CHANGELOG.md").read_text())
+    (host.root / "docs/source/api/sensor.rst").unlink()
+    (host.root / "tests/sensor/__init__.py").unlink()
+    assert register.missing(host, records) == [
+        "tests/sensor/__init__.py is missing: the data type's tests folder is no package without it",
+        "docs/source/api/sensor.rst does not have the task's API section 'Classification' (the autosummary of its "
+        "classes)",
+        "CHANGELOG.md has no line naming SensorClfClassifier (the task's entry under 'Added' of the unreleased "
+        "section)",
+    ]
+
+
+def test_remove_goes_on_when_a_shared_file_is_gone_and_keeps_a_file_another_task_edits(tmp_path):
+    host = flash_host(tmp_path / "flash")
+    add(host, context("sensor_clf", "sensor", **SENSOR_CLF))
+    add(host, context("sensor_reg", "sensor", "regression"))
+    (host.root / "docs/source/api/sensor.rst").unlink()
+    drop(host, "sensor_clf")
+    assert not (host.root / "docs/source/api/sensor.rst").exists()
+    assert text(host.root, "src/flash/sensor/__init__.py") == (
+        "from flash.sensor.regression import SensorRegData, SensorRegRegressor  # noqa: F401\n"
+    )
+    assert files(host.root)["tests/sensor/__init__.py"] == b""
+
+
+def test_other_records_are_every_other_tasks_registrations(tmp_path):
+    host = flash_host(tmp_path / "flash")
+    assert list(register.other_records(host, "x")) == []
+    first = add(host, context("sensor_clf", "sensor", **SENSOR_CLF))
+    second = add(host, context("sensor_reg", "sensor", "regression"))
+    ids = [r.identity() for r in register.other_records(host, "sensor_reg")]
+    assert ids == [r.identity() for r in first]
+    assert [r.identity() for r in register.other_records(host, "nobody")] == [r.identity() for r in first + second]
+    (host.root / ".flash-new/sensor_clf.yml").write_text("answers without a record\n")
+    (host.root / ".flash-new/sensor_clf.json").unlink()
+    assert [r.identity() for r in register.other_records(host, "nobody")] == [r.identity() for r in second]
+
+
+# ---- records: what each kind holds, and the names of earlier versions ---------------------------------------------
+
+
+def test_each_kind_reads_its_own_records_and_those_of_earlier_versions():
+    for kind in registrations.KINDS:
+        assert kind.reads({"op": kind.kind})
+        for pattern in kind.legacy:
+            assert kind.reads({**pattern, "file": "x"})
+    assert not ToctreeEntry.reads({"op": "append-block"})
+    assert FlashZeroEntry.reads({"op": "list-item", "locate": "tasks"})
+    assert not FlashZeroEntry.reads({"op": "list-item", "locate": "test_example"})
+    old = registrations.from_json(
+        {"op": "append-block", "file": "docs/source/api/s.rst", "text": "t", "header": "h"}, "r.json"
+    )
+    assert isinstance(old, ApiSection) and (old.inserted, old.created) == (True, False)  # legacy_inserted
+    older = registrations.from_json({"op": "ensure-file", "file": "tests/s/__init__.py", "created": True}, "r")
+    assert isinstance(older, TestsPackage) and (older.inserted, older.created) == (False, True)
+    added = registrations.from_json(
+        {"op": "import-name", "file": SCRIPTS, "module": "m", "name": "n", "added": True}, "r"
+    )
+    assert isinstance(added, ExamplesTestImport) and added.inserted
+    today = registrations.from_json({"op": "tests-package", "file": "tests/s/__init__.py"}, "r")
+    assert (today.inserted, today.created) == (False, False)
+    listed = registrations.from_json({"op": "flash-zero-entry", "file": MAIN, "key": ["a"], "text": ""}, "r")
+    assert listed.key == ["a"]
+    with pytest.raises(UsageError, match=r"^r.json is not a flash-new task record \(inserted of an edit of f is not"):
+        registrations.from_json({"op": "tests-package", "file": "f", "inserted": "yes"}, "r.json")
+    with pytest.raises(UsageError, match=r"key of an edit of f is not list\[str\]"):
+        registrations.from_json({"op": "flash-zero-entry", "file": "f", "key": ["a", 1], "text": ""}, "r.json")
+
+
+def test_a_record_holds_its_recorded_fields_only_and_its_identity_leaves_out_the_flags():
+    entry = ToctreeEntry(INDEX, caption="C", entry="reference/x", before="API", create=False, inserted=True)
+    assert entry.to_json() == {
+        "op": "toctree-entry",
+        "file": INDEX,
+        "inserted": True,
+        "created": False,
+        "caption": "C",
+        "entry": "reference/x",
+    }
+    assert entry.identity() == ToctreeEntry(INDEX, caption="C", entry="reference/x", created=True).identity()
+    assert entry.locator() == entry.identity()
+    case = ExamplesTestEntry(SCRIPTS, key=["a", "b.py"], text="t")
+    assert (
+        case.locator()
+        == ExamplesTestEntry(SCRIPTS, key=["a", "b.py"], text="other").locator()
+        != ExamplesTestEntry(SCRIPTS, key=["a", "c.py"], text="t").locator()
+    )
+    export = PackageExport("f", module="m", names=["B", "A"], text="t")
+    assert export.locator() == PackageExport("f", module="m", names=["A", "B"], text="u").locator()
+    assert export.locator() != PackageExport("f", module="n", names=["A", "B"], text="t").locator()
+
+
+def test_inherit_owns_what_another_task_of_the_same_element_or_container_made():
+    mine = ToctreeEntry(INDEX, caption="S", entry="reference/b")
+    made = ToctreeEntry(INDEX, caption="S", entry="reference/a", inserted=True, created=True)
+    assert (mine.inherit([made]).inserted, mine.inherit([made]).created) == (False, True)
+    same = ToctreeEntry(INDEX, caption="S", entry="reference/b", inserted=True)
+    assert (mine.inherit([same]).inserted, mine.inherit([same]).created) == (True, False)
+    elsewhere = ToctreeEntry("doc/index.rst", caption="S", entry="reference/b", inserted=True, created=True)
+    other_caption = ToctreeEntry(INDEX, caption="T", entry="reference/b", inserted=True, created=True)
+    assert mine.inherit([elsewhere, other_caption]) == mine
+    assert mine.inherit([TestsPackage(INDEX, inserted=True, created=True)]) == mine  # another kind
+    # A kind without a container never inherits "created"; one without an element never "inserted".
+    flag = ExamplesTestImport(SCRIPTS, module="m", name="n")
+    assert flag.inherit([ExamplesTestImport(SCRIPTS, module="m", name="n", created=True)]).created is False
+    tests = TestsPackage("tests/s/__init__.py")
+    assert tests.inherit([TestsPackage("tests/s/__init__.py", inserted=True)]).inserted is False
+    assert not tests.shared_by([tests]) and flag.shared_by([flag])
+    assert flag.file_used_by([TestsPackage(SCRIPTS)]) and not flag.file_used_by([TestsPackage("x")])
+
+
+@pytest.mark.parametrize(
+    "record",
+    [
+        PackageExport(
+            "src/flash/x/__init__.py", module="flash.x.y", names=["A", "B"], text="from flash.x.y import A\n"
+        ),
+        PackageExport("flash/x/__init__.py", module="flash.x.y", names=["A", "B"], text="from flash.x.y import A, B\n"),
+        TestsPackage("tests/sensor_data/__init__.py"),
+        ToctreeEntry("docs/index.rst", caption="A B", entry="api/x"),
+        ToctreeEntry("index.rst", caption="A", entry="reference/x_y"),
+        ApiSection(
+            "docs/source/api/x.rst", text="X\n_\n\n.. autosummary::\n a\n", header="#\nt\n#\n\n.. currentmodule:: t\n"
+        ),
+        ChangelogLine("CHANGELOG.md", text="- Added the `X1` task: d\n"),
+        ExamplesTestImport(SCRIPTS, module="flash.core.utilities.imports", name="_SKLEARN_AVAILABLE"),
+        ExamplesTestEntry(SCRIPTS, key=["x", "x_y.py"], text="t"),
+        FlashZeroEntry("src/flash/__main__.py", key=["flash.x.y"], text="t"),
+    ],
+    ids=lambda r: f"{r.kind}-{r.file}",
+)
+def test_a_record_of_what_flash_new_writes_passes_its_check(record):
+    record.check("r.json")
+
+
+@pytest.mark.parametrize(
+    ("record", "what"),
+    [
+        (
+            PackageExport("src/flash/x/y.py", module="flash.x.y", names=["A", "B"], text="from flash.x.y import A\n"),
+            "file",
+        ),
+        (
+            PackageExport(
+                "src/flash/x/__init__.py", module="flash.x", names=["A", "B"], text="from flash.x import A\n"
+            ),
+            "module",
+        ),
+        (
+            PackageExport("src/flash/x/__init__.py", module="flash.x.y", names=["A"], text="from flash.x.y import A\n"),
+            "names",
+        ),
+        (
+            PackageExport(
+                "src/flash/x/__init__.py", module="flash.x.y", names=["A", "b"], text="from flash.x.y import A\n"
+            ),
+            "names",
+        ),
+        (PackageExport("src/flash/x/__init__.py", module="flash.x.y", names=["A", "B"], text="import os\n"), "text"),
+        (
+            PackageExport(
+                "src/flash/x/__init__.py", module="flash.x.y", names=["A", "B"], text="from flash.x.y import A"
+            ),
+            "text",
+        ),
+        (TestsPackage("tests/x/y/__init__.py"), "file"),
+        (TestsPackage("tests/X/__init__.py"), "file"),
+        (ToctreeEntry("docs/conf.py", caption="A", entry="api/x"), "file"),
+        (ToctreeEntry("docs/index.rst", caption="A", entry="other/x"), "entry"),
+        (ToctreeEntry("docs/index.rst", caption=" ", entry="api/x"), "caption"),
+        (ToctreeEntry("docs/index.rst", caption="A\nB", entry="api/x"), "caption"),
+        (
+            ApiSection(
+                "docs/source/x.rst", text="X\n_\n\n.. autosummary::\n a\n", header="#\nt\n#\n\n.. currentmodule:: t\n"
+            ),
+            "file",
+        ),
+        (
+            ApiSection(
+                "docs/source/api/x.rst",
+                text="x\n_\n\n.. autosummary::\n a\n",
+                header="#\nt\n#\n\n.. currentmodule:: t\n",
+            ),
+            "text",
+        ),
+        (
+            ApiSection(
+                "docs/source/api/x.rst",
+                text="X\n_\n\n.. autosummary::\n a\n",
+                header="#\nt\n##\n\n.. currentmodule:: t\n",
+            ),
+            "header",
+        ),
+        (ChangelogLine("NEWS.md", text="- Added the `X` task: d\n"), "file"),
+        (ChangelogLine("CHANGELOG.md", text="- Added the `x` task: d\n"), "text"),
+        (
+            ExamplesTestImport("tests/other.py", module="flash.core.utilities.imports", name="_SKLEARN_AVAILABLE"),
+            "file",
+        ),
+        (ExamplesTestImport(SCRIPTS, module="os", name="_SKLEARN_AVAILABLE"), "module"),
+        (ExamplesTestImport(SCRIPTS, module="flash.core.utilities.imports", name="os"), "name"),
+        (ExamplesTestEntry("tests/other.py", key=["x", "x.py"], text="t"), "file"),
+        (ExamplesTestEntry(SCRIPTS, key=["x"], text="t"), "key"),
+        (ExamplesTestEntry(SCRIPTS, key=["X", "x.py"], text="t"), "key"),
+        (ExamplesTestEntry(SCRIPTS, key=["x", "x.sh"], text="t"), "key"),
+        (FlashZeroEntry("src/flash/main.py", key=["flash.x.y"], text="t"), "file"),
+        (FlashZeroEntry("src/flash/__main__.py", key=["flash.x.y", "b"], text="t"), "key"),
+        (FlashZeroEntry("src/flash/__main__.py", key=["flash.x"], text="t"), "key"),
+    ],
+    ids=lambda value: value if isinstance(value, str) else f"{value.kind}-{value.file}",
+)
+def test_a_record_with_a_field_flash_new_never_writes_is_refused(record, what):
+    with pytest.raises(InvalidState) as error:
+        record.check("r.json")
+    assert str(error.value) == (
+        f"r.json records a {record.kind} edit of {record.file!r} whose {what} flash-new never writes: "
+        "restore it from git"
+    )
