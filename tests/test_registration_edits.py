@@ -292,6 +292,10 @@ def test_removing_both_tasks_in_either_order_gives_back_every_file_byte_for_byte
 def test_registering_a_task_again_plans_no_write(tmp_path):
     host = flash_host(tmp_path / "flash")
     add(host, context("sensor_clf", "sensor", **SENSOR_CLF))
+    # Alone in the repository: nothing inserted or created by this run, and its own record is no other task's.
+    plan = Plan(host.root)
+    again = register.register(host, context("sensor_clf", "sensor", **SENSOR_CLF), plan)
+    assert plan.writes == [] and [(r.inserted, r.created) for r in again] == [(False, False)] * 9
     add(host, context("sensor_reg", "sensor", "regression"))
     for name, options in (("sensor_clf", SENSOR_CLF), ("sensor_reg", {"task_type": "regression"})):
         plan = Plan(host.root)
@@ -918,6 +922,11 @@ def test_a_shared_file_that_is_not_utf8_is_refused_and_missing_names_it_once(tmp
     (host.root / INDEX).write_bytes(b"Title\n\xff\xfe\n")
     assert register.missing(host, records) == [
         f"{INDEX} is not UTF-8 text (byte 6 cannot be read): fix its encoding, then run again"
+    ]
+    (host.root / MAIN).write_text("tasks = []\n")  # and an edit in a file after it is gone: both are named
+    assert register.missing(host, records) == [
+        f"{INDEX} is not UTF-8 text (byte 6 cannot be read): fix its encoding, then run again",
+        f"{MAIN} does not list flash.sensor.classification among Flash Zero's tasks",
     ]
     plan = Plan(host.root)
     with pytest.raises(AnchorMissing, match=rf"^{INDEX} is not UTF-8 text \(byte 6 cannot be read\)"):
