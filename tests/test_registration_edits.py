@@ -1154,3 +1154,197 @@ def test_a_record_with_a_field_flash_new_never_writes_is_refused(record, what):
         f"r.json records a {record.kind} edit of {record.file!r} whose {what} flash-new never writes: "
         "restore it from git"
     )
+
+
+# ---- edge cases of each kind (found by mutation testing) ----------------------------------------------------------
+
+
+def test_a_task_type_of_two_words_is_a_heading_of_two_words_in_the_api_section_and_its_sentence():
+    ctx = {**context("speech", "audio"), "task_type": "speech_recognition"}
+    section = ApiSection.for_task(Host(Path("."), "flash", "flash", "src/flash"), ctx, None)[0]
+    assert section.text.startswith("Speech Recognition\n__________________\n\n.. autosummary::\n")
+    assert "    ~speech_recognition.model.SpeechClassifier\n" in section.text
+    assert section.describe() == (
+        "docs/source/api/audio.rst does not have the task's API section 'Speech Recognition' (the autosummary of its "
+        "classes)"
+    )
+
+
+def test_an_api_section_is_appended_keeping_what_ends_the_page_but_its_final_newlines(tmp_path):
+    host = flash_host(tmp_path / "flash")
+    section = ApiSection.for_task(host, context("anomaly", "tabular", "regression"), Plan(host.root))[0]
+    for page in ("H\n\n    classification.data.SomeInputX\n\n\n", "H\n\nlast line  \n"):
+        (host.root / section.file).write_text(page)
+        plan = Plan(host.root)
+        record = section.apply(plan)
+        written = plan.current(section.file).decode()
+        assert written == page.rstrip("\n") + "\n\n" + section.text
+        assert record.undo(written, []) == page.rstrip("\n") + "\n"
+
+
+def test_an_api_section_there_twice_is_revised_and_undone_at_its_first_copy_only():
+    section = ApiSection("docs/source/api/s.rst", text="S\n_\n\n.. autosummary::\n    x\n", header="H\n", inserted=True)
+    new = ApiSection(section.file, text="T\n_\n\n.. autosummary::\n    y\n", header="H\n")
+    page = "H\n\n" + section.text + "\nmiddle\n\n" + section.text
+    assert section.revise(page, new) == "H\n\n" + new.text + "\nmiddle\n\n" + section.text
+    assert section.undo(page, []) == "H\n\nmiddle\n\n" + section.text
+
+
+def test_a_shared_python_file_that_does_not_parse_is_refused_naming_it(tmp_path):
+    host = flash_host(tmp_path / "flash")
+    broken = "def broken(:\n"
+    records = {r.kind: r for r in registrations.planned(host, context("s", "sensor", extras=("cli",)), Plan(host.root))}
+    export = records["package-export"]
+    for record, path in (
+        (records["examples-test-import"], SCRIPTS),
+        (records["examples-test-entry"], SCRIPTS),
+        (records["flash-zero-entry"], MAIN),
+        (export, export.file),
+    ):
+        message = f"{path} is not valid Python (parser error: "
+        (host.root / path).parent.mkdir(parents=True, exist_ok=True)
+        (host.root / path).write_text(broken)
+        plan = Plan(host.root)
+        with pytest.raises(AnchorMissing) as error:
+            record.apply(plan)
+        assert str(error.value).startswith(message) and plan.changes == [], record.kind
+        with pytest.raises(AnchorMissing) as error:
+            record.present(broken)
+        assert str(error.value).startswith(message), record.kind
+        inserted = type(record).from_json({**record.to_json(), "inserted": True}, "r")
+        with pytest.raises(AnchorMissing) as error:
+            inserted.undo(broken, [])
+        assert str(error.value).startswith(message), record.kind
+    # A docstring that does not parse, above the imports of a package's __init__.py.
+    (host.root / export.file).write_text('"""Sensor.\n')
+    with pytest.raises(AnchorMissing, match=rf"^{export.file} is not valid Python \(tokenizer error: "):
+        export.apply(Plan(host.root))
+
+
+def test_the_flag_import_is_placed_and_taken_out_by_whole_names_of_its_own_statement_only(tmp_path):
+    host = flash_host(tmp_path / "flash")
+    flag = ExamplesTestImport(SCRIPTS, module="flash.core.utilities.imports", name="_SKLEARN_AVAILABLE")
+    other = "from other.imports import (\n  _A,\n  _SKLEARN_AVAILABLE,\n)\n"
+    ours = "from flash.core.utilities.imports import (\n    _A,\n    _LINUX,\n    _SX,\n)\n"
+    (host.root / SCRIPTS).write_text(other + ours)
+    plan = Plan(host.root)
+    record = flag.apply(plan)
+    edited = plan.current(SCRIPTS).decode()
+    assert edited == other + ours.replace("    _LINUX,\n", "    _LINUX,\n    _SKLEARN_AVAILABLE,\n")
+    assert record.undo(edited, []) == other + ours
+    # Gone from its own import: the other module's import of the same name stays, as a longer name does.
+    longer = ours.replace("_SX", "_SKLEARN_AVAILABLEX")
+    assert record.undo(other + longer, []) == other + longer
+
+
+def test_a_list_entrys_file_with_the_list_twice_is_refused_naming_it_on_undo():
+    zero = FlashZeroEntry(MAIN, key=["flash.x.y"], text='    "flash.x.y",\n', inserted=True)
+    twice = 'tasks = [\n    "flash.x.y",\n]\ntasks = [\n]\n'
+    with pytest.raises(AnchorMissing) as error:
+        zero.undo(twice, [])
+    assert str(error.value) == (
+        f"{MAIN} has the list assigned to tasks 2 times, where one is expected: keep one, then run again"
+    )
+
+
+def test_the_changelog_line_is_placed_in_the_unreleased_section_whatever_is_around_it(tmp_path):
+    cases = {
+        # A release right under the unreleased heading: its Added heading is not the unreleased one.
+        "## [Unreleased]\n## [0.1.0]\n### Added\n- X.\n": "## [Unreleased]\n\n### Added\n\n"
+        + LINE
+        + "## [0.1.0]\n### Added\n- X.\n",
+        # An Added heading above the unreleased section (in the preamble) is not its own.
+        "# C\n### Added\nmeans new.\n\n## [Unreleased]\n": "# C\n### Added\nmeans new.\n\n## [Unreleased]\n\n"
+        "### Added\n\n" + LINE,
+        # The Added heading right above a bullet, with no blank line.
+        "## [Unreleased]\n### Added\n- Old.\n": "## [Unreleased]\n### Added\n" + LINE + "- Old.\n",
+    }
+    for number, (changelog, expected) in enumerate(cases.items()):
+        host = package_host(tmp_path / str(number), {"CHANGELOG.md": changelog})
+        line = ChangelogLine("CHANGELOG.md", text=LINE)
+        plan = Plan(host.root)
+        record = line.apply(plan)
+        assert plan.current("CHANGELOG.md").decode() == expected, changelog
+        assert record.undo(expected, []) == changelog, changelog
+
+
+def test_a_missing_api_toctree_or_docs_index_is_refused_by_the_toctree_entry_itself(tmp_path):
+    host = flash_host(tmp_path / "flash")
+    api = ToctreeEntry(INDEX, caption="API Reference", entry="api/sensor", create=False)
+    (host.root / INDEX).write_text("Title\n=====\n")
+    with pytest.raises(AnchorMissing) as error:
+        api.apply(Plan(host.root))
+    assert str(error.value) == (
+        f"{INDEX} does not have a toctree captioned 'API Reference': add it by hand or fix the file, then run again"
+    )
+    (host.root / INDEX).unlink()
+    with pytest.raises(AnchorMissing) as error:
+        api.apply(Plan(host.root))
+    assert str(error.value) == (
+        f"{INDEX} does not exist, and the task registers its docs pages there: restore it, then run again"
+    )
+
+
+def test_a_toctree_created_after_text_has_one_blank_line_before_it_whatever_the_second_line(tmp_path):
+    host = package_host(tmp_path / "p", {INDEX: "Title\n\nWelcome.\n"})
+    entry = ToctreeEntry(INDEX, caption="Sensor", entry="reference/sensor_classification")
+    plan = Plan(host.root)
+    record = entry.apply(plan)
+    assert plan.current(INDEX).decode() == "Title\n\nWelcome.\n\n" + SENSOR_BLOCK.rstrip("\n") + "\n"
+    assert record.undo(plan.current(INDEX).decode(), []) == "Title\n\nWelcome.\n"
+    # After a blank line already there, none is added.
+    (host.root / INDEX).write_text("Title\n=====\n\n")
+    plan = Plan(host.root)
+    entry.apply(plan)
+    assert plan.current(INDEX).decode() == "Title\n=====\n\n" + SENSOR_BLOCK.rstrip("\n") + "\n"
+
+
+def test_a_context_of_an_earlier_version_without_docs_dir_has_its_page_in_docs_source(tmp_path):
+    host = package_host(tmp_path / "p")
+    ctx = context("my", "sensor", package="team_tasks")
+    del ctx["docs_dir"]
+    (entry,) = ToctreeEntry.for_task(host, ctx, Plan(host.root))
+    assert (entry.file, entry.entry) == (INDEX, "reference/sensor_classification")
+
+
+def test_a_description_keeps_letters_as_they_are():
+    assert md_escape("aXb X XX") == "aXb X XX"
+
+
+def test_an_edit_of_a_kind_flash_new_does_not_know_or_without_a_field_is_refused_naming_the_record():
+    with pytest.raises(UsageError) as error:
+        registrations.from_json({"op": "wish", "file": "a.rst"}, "x.json")
+    assert str(error.value) == (
+        "x.json records an edit flash-new does not know ('wish' in a.rst): upgrade flash-new, or restore the file "
+        "from git"
+    )
+    with pytest.raises(UsageError) as error:
+        registrations.from_json({"op": "toctree-entry", "file": "a.rst", "entry": "b"}, "x.json")
+    assert str(error.value) == (
+        "x.json is not a flash-new task record (an edit of a.rst has no caption): restore it from git"
+    )
+
+
+def test_a_record_of_today_without_flags_owns_nothing_and_fields_that_only_steer_are_not_read():
+    section = registrations.from_json({"op": "api-section", "file": "f", "text": "t", "header": "h"}, "r")
+    assert (section.inserted, section.created) == (False, False)  # only earlier versions' records own their block
+    entry = registrations.from_json(
+        {"op": "toctree-entry", "file": INDEX, "caption": "C", "entry": "e", "before": 3, "create": "no"}, "r"
+    )
+    assert (entry.before, entry.create) == (None, True)
+
+
+def test_a_record_and_its_json_share_no_list():
+    data = {"op": "flash-zero-entry", "file": MAIN, "key": ["a"], "text": ""}
+    record = registrations.from_json(data, "r")
+    data["key"].append("b")
+    assert record.key == ["a"]
+    record.to_json()["key"].append("c")
+    assert record.key == ["a"]
+
+
+def test_two_different_edits_have_different_identities():
+    one = ToctreeEntry(INDEX, caption="C", entry="reference/a")
+    assert one.identity() != ToctreeEntry(INDEX, caption="C", entry="reference/b").identity()
+    assert one.identity() != ToctreeEntry(INDEX, caption="D", entry="reference/a").identity()
+    assert one.identity() == ToctreeEntry(INDEX, caption="C", entry="reference/a", inserted=True).identity()
