@@ -785,7 +785,10 @@ def test_the_examples_case_and_flash_zero_entry_are_found_by_key_and_refused_whe
     assert FlashZeroEntry.for_task(host, context("s", "sensor"), Plan(host.root)) == []
     package = package_host(tmp_path / "p")
     for kind in (ExamplesTestEntry, ExamplesTestImport, FlashZeroEntry):
-        assert kind.for_task(package, context("s", "sensor", package="team_tasks", extras=("cli",)), package.root) == []
+        assert (
+            kind.for_task(package, context("s", "sensor", package="team_tasks", extras=("cli",)), Plan(package.root))
+            == []
+        )
 
     # The fixture's own "tabular" case is another example: the key is both strings.
     tabular = ExamplesTestEntry(SCRIPTS, key=["tabular", "tabular_regression.py"], text=SENSOR_CASE, inserted=True)
@@ -1156,12 +1159,12 @@ def test_a_record_with_a_field_flash_new_never_writes_is_refused(record, what):
     )
 
 
-# ---- edge cases of each kind (found by mutation testing) ----------------------------------------------------------
+# ---- edge cases of each kind -------------------------------------------------------------------------------------
 
 
 def test_a_task_type_of_two_words_is_a_heading_of_two_words_in_the_api_section_and_its_sentence():
     ctx = {**context("speech", "audio"), "task_type": "speech_recognition"}
-    section = ApiSection.for_task(Host(Path("."), "flash", "flash", "src/flash"), ctx, None)[0]
+    section = ApiSection.for_task(Host(Path("."), "flash", "flash", "src/flash"), ctx, Plan(Path(".")))[0]
     assert section.text.startswith("Speech Recognition\n__________________\n\n.. autosummary::\n")
     assert "    ~speech_recognition.model.SpeechClassifier\n" in section.text
     assert section.describe() == (
