@@ -444,8 +444,12 @@ def test_a_package_docs_index_with_an_api_toctree_gets_the_new_toctree_before_it
         ("Team\n====\n", "Team\n====\n\n" + SENSOR_BLOCK.rstrip("\n") + "\n"),
         ("Team\n====", "Team\n====\n\n" + SENSOR_BLOCK.rstrip("\n")),  # no final newline, none after
         ("", SENSOR_BLOCK.rstrip("\n") + "\n"),
+        # The blank lines that end the file stay at its end, after the toctree.
+        ("Team\n====\n\n", "Team\n====\n\n" + SENSOR_BLOCK),
+        ("Team\n====\n\n\n", "Team\n====\n\n" + SENSOR_BLOCK + "\n"),
+        ("\n", SENSOR_BLOCK),
     ],
-    ids=["ends-with-text", "no-final-newline", "empty"],
+    ids=["ends-with-text", "no-final-newline", "empty", "ends-with-a-blank-line", "ends-with-two", "blank"],
 )
 def test_a_toctree_created_at_the_end_of_the_index_is_one_blank_line_after_the_text_and_undone_exactly(
     tmp_path, index, expected
@@ -465,8 +469,10 @@ def test_a_toctree_it_created_in_the_middle_of_the_index_is_taken_out_with_its_b
     assert entry.undo(edited, []) == original
     # A toctree it created, without a blank line after it, right before text: only the toctree goes.
     assert entry.undo("A\n" + SENSOR_BLOCK.rstrip("\n") + "\nB\n", []) == "A\nB\n"
-    # The toctree at the end, after no blank line: nothing before it goes.
-    assert entry.undo("A\n" + SENSOR_BLOCK, []) == "A\n"
+    # The toctree at the end, after no blank line: nothing before it goes, the blank line after it stays.
+    assert entry.undo("A\n" + SENSOR_BLOCK, []) == "A\n\n"
+    # Its entry already taken out by hand: the empty toctree goes, and what follows it.
+    assert entry.undo("A\n\n" + SENSOR_BLOCK.replace("   reference/sensor_classification\n", ""), []) == "A\n"
     # Another entry stays in it: the toctree stays, without the task's entry.
     kept = SENSOR_BLOCK.replace("   reference/sensor_classification\n", "   reference/sensor_classification\n   x\n")
     assert entry.undo("A\n\n" + kept, []) == "A\n\n" + SENSOR_BLOCK.replace("reference/sensor_classification", "x")
@@ -476,7 +482,7 @@ def test_a_toctree_it_created_in_the_middle_of_the_index_is_taken_out_with_its_b
         "   reference/sensor_classification\n", ""
     )
     # A titled entry counts and is taken out; an entry of another toctree is not touched.
-    titled = "A\n\n" + SENSOR_BLOCK.replace("   reference/", "   Sensor <reference/")[:-2] + ">\n\n"
+    titled = "A\n\n" + SENSOR_BLOCK.replace("   reference/", "   Sensor <reference/")[:-2] + ">\n"
     assert entry.present(titled) and entry.undo(titled, []) == "A\n"
     other = SENSOR_BLOCK.replace("Sensor", "Other")
     assert not entry.present(other) and entry.undo(other, []) == other
@@ -589,6 +595,19 @@ def test_the_changelog_line_is_found_reworded_and_taken_out_heading_and_all_when
     # Not inserted by this task, or shared: left alone.
     assert ChangelogLine("CHANGELOG.md", text=LINE).undo(two, []) == two
     assert line.undo(two, [ChangelogLine("CHANGELOG.md", text=LINE)]) == two
+
+
+def test_the_added_heading_it_created_goes_without_a_line_above_it_the_contributor_wrote():
+    line = ChangelogLine("CHANGELOG.md", text=LINE, inserted=True, created=True)
+    for edited, expected in (
+        # The blank line above the heading taken out: the unreleased heading stays.
+        ("## [Unreleased]\n### Added\n\n" + LINE, "## [Unreleased]\n"),
+        ("## [Unreleased]\n### Added\n\n" + LINE + "\n## [0.1]\n", "## [Unreleased]\n\n## [0.1]\n"),
+        ("# C\n\n## [Unreleased]\nA note.\n### Added\n\n" + LINE, "# C\n\n## [Unreleased]\nA note.\n"),
+        # Text the contributor wrote under the heading: the heading stays with it.
+        ("## [Unreleased]\n\n### Added\nNew here:\n" + LINE, "## [Unreleased]\n\n### Added\nNew here:\n"),
+    ):
+        assert line.undo(edited, []) == expected, edited
 
 
 def test_a_changelog_line_naming_no_class_is_found_only_as_written():
@@ -1295,11 +1314,12 @@ def test_a_toctree_created_after_text_has_one_blank_line_before_it_whatever_the_
     record = entry.apply(plan)
     assert plan.current(INDEX).decode() == "Title\n\nWelcome.\n\n" + SENSOR_BLOCK.rstrip("\n") + "\n"
     assert record.undo(plan.current(INDEX).decode(), []) == "Title\n\nWelcome.\n"
-    # After a blank line already there, none is added.
+    # After a blank line already there, none is added: the toctree goes before it, which still ends the file.
     (host.root / INDEX).write_text("Title\n=====\n\n")
     plan = Plan(host.root)
-    entry.apply(plan)
-    assert plan.current(INDEX).decode() == "Title\n=====\n\n" + SENSOR_BLOCK.rstrip("\n") + "\n"
+    record = entry.apply(plan)
+    assert plan.current(INDEX).decode() == "Title\n=====\n\n" + SENSOR_BLOCK
+    assert record.undo(plan.current(INDEX).decode(), []) == "Title\n=====\n\n"
 
 
 def test_a_context_of_an_earlier_version_without_docs_dir_has_its_page_in_docs_source(tmp_path):

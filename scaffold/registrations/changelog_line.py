@@ -155,10 +155,12 @@ class ChangelogLine(Registration):
         if not self.inserted or self.shared_by(others) or at is None:
             return text
         del lines[at]
-        if self.created and at >= 3 and lines[at - 2] == ADDED:  # the heading it created, now empty
+        # The heading it created, now empty: with the blank line under it, and the one above it if still there.
+        if self.created and at >= 2 and lines[at - 2] == ADDED and not lines[at - 1].strip():
             following = lines[at] if at < len(lines) else "## "
             if not following.startswith("- "):
-                del lines[at - 3 : at]
+                above = at - 3 if at >= 3 and not lines[at - 3].strip() else at - 2
+                del lines[above:at]
         return "".join(lines)
 
     def revise(self, text, new):

@@ -110,8 +110,11 @@ class ToctreeEntry(Registration):
                 if anchor is None:
                     raise anchor_absent(self.file, f"a toctree captioned {self.before!r}")
                 lines[anchor.start : anchor.start] = [block]
-            else:  # at the end of the file, after one blank line
-                lines.append(("\n" if lines and lines[-1].strip() else "") + block.rstrip("\n") + "\n")
+            else:  # at the end of the text, after one blank line; blank lines that end the file stay after it
+                end = len(lines)
+                while end and not lines[end - 1].strip():
+                    end -= 1
+                lines[end:end] = [("\n" if end else "") + block.rstrip("\n") + "\n"]
         elif inserted:
             lines[tree.end : tree.end] = [f"{rst.entry_indent(lines, tree)}{self.entry}\n"]
         write(plan, self.file, "".join(lines))
@@ -128,15 +131,17 @@ class ToctreeEntry(Registration):
         tree = self._one(lines, self.caption)
         if tree is None:
             return text
+        removed = len(lines)  # where its entry was
         for index, entry in tree.entries:
             if rst.target(entry) == self.entry:
                 del lines[index]
+                removed = index
                 break
         tree = self._one(lines, self.caption)
         if self.created and tree is not None and not tree.entries:  # the toctree it created, now empty
             if tree.end >= len(lines) or not "".join(lines[tree.end :]).strip():  # the last block of the file
                 start = tree.start - 1 if tree.start and not lines[tree.start - 1].strip() else tree.start
-                del lines[start:]
+                del lines[start:removed]  # the blank lines after its entry end the file as they did before it
             else:
                 end = tree.end + 1 if not lines[tree.end].strip() else tree.end
                 del lines[tree.start : end]
