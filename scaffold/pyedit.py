@@ -70,6 +70,30 @@ def import_froms(text: str, path: str) -> list[tuple[str, list[str], Span]]:
     return found
 
 
+def import_names(text: str, path: str, module: str) -> list[tuple[str, int, bool]]:
+    """The names of the first top-level ``from <module> import ...`` statement: each with its first line, and
+    whether a comma follows it."""
+    import libcst as cst
+    from libcst.metadata import PositionProvider
+
+    wrapper = _parse(text, path)
+    positions = wrapper.resolve(PositionProvider)
+    for statement in wrapper.module.body:
+        if not isinstance(statement, cst.SimpleStatementLine):
+            continue
+        for small in statement.body:
+            if (
+                isinstance(small, cst.ImportFrom)
+                and not isinstance(small.names, cst.ImportStar)
+                and _name(small.module) == module
+            ):
+                return [
+                    (alias.evaluated_name, positions[alias].start.line, isinstance(alias.comma, cst.Comma))
+                    for alias in small.names
+                ]
+    return []
+
+
 def docstring_end(text: str, path: str) -> int:
     """The last line of the module's docstring, 0 when it has none (what goes first must go after it)."""
     if not text.strip():

@@ -756,6 +756,41 @@ def test_the_flag_import_goes_in_sorted_position_with_the_lists_indent(tmp_path,
     assert record.undo(plan.current(SCRIPTS).decode(), []) == "import os\n" + before + "x = 1\n"
 
 
+def test_the_flag_import_after_a_last_name_without_a_comma_gives_it_one_and_takes_it_back_on_undo(tmp_path):
+    host = flash_host(tmp_path / "flash")
+    before = "from flash.core.utilities.imports import (\n    _A,\n    _B\n)\nx = 1\n"
+    after = "from flash.core.utilities.imports import (\n    _A,\n    _B,\n    _SKLEARN_AVAILABLE,\n)\nx = 1\n"
+    (host.root / SCRIPTS).write_text(before)
+    (flag,) = ExamplesTestImport.for_task(host, context("s", "sensor"), Plan(host.root))
+    plan = Plan(host.root)
+    record = flag.apply(plan)
+    edited = plan.current(SCRIPTS).decode()
+    assert edited == after  # as a formatter writes a list of one name per line
+    compile(edited, SCRIPTS, "exec")
+    assert (record.inserted, record.created) == (True, True)  # the comma it made
+    assert record.undo(edited, []) == before
+    # A second task's record owns the comma too: the last one removed takes it back.
+    second = flag.inherit([record])
+    assert (second.inserted, second.created) == (True, True)
+    assert record.undo(edited, [second]) == edited and second.undo(edited, []) == before
+    # A name the contributor added after it needs the comma: it stays.
+    later = after.replace("    _SKLEARN_AVAILABLE,\n", "    _SKLEARN_AVAILABLE,\n    _Z\n")
+    assert record.undo(later, []) == before.replace("    _B\n", "    _B,\n    _Z\n")
+    # Between names, or after a last name with its comma, no comma is made.
+    for text_before in (before.replace("_B", "_Z"), before.replace("_B\n", "_B,\n")):
+        (host.root / SCRIPTS).write_text(text_before)
+        plan = Plan(host.root)
+        record = flag.apply(plan)
+        assert record.created is False and record.undo(plan.current(SCRIPTS).decode(), []) == text_before
+    # Alone in its import, without a comma.
+    alone = "from flash.core.utilities.imports import (\n    _B\n)\n"
+    (host.root / SCRIPTS).write_text(alone)
+    plan = Plan(host.root)
+    record = flag.apply(plan)
+    assert plan.current(SCRIPTS).decode() == alone.replace("_B\n", "_B,\n    _SKLEARN_AVAILABLE,\n")
+    assert record.undo(plan.current(SCRIPTS).decode(), []) == alone
+
+
 def test_the_flag_import_is_kept_while_used_shared_or_not_inserted_and_refused_where_it_cannot_go(tmp_path):
     flag = ExamplesTestImport(SCRIPTS, module="flash.core.utilities.imports", name="_SKLEARN_AVAILABLE", inserted=True)
     there = IMPORTS.replace("    _A,\n", "    _A,\n    _SKLEARN_AVAILABLE,\n")
@@ -1061,8 +1096,12 @@ def test_inherit_owns_what_another_task_of_the_same_element_or_container_made():
     assert mine.inherit([elsewhere, other_caption]) == mine
     assert mine.inherit([TestsPackage(INDEX, inserted=True, created=True)]) == mine  # another kind
     # A kind without a container never inherits "created"; one without an element never "inserted".
+    zero = FlashZeroEntry(MAIN, key=["m"], text="t")
+    assert zero.inherit([FlashZeroEntry(MAIN, key=["m"], text="t", created=True)]).created is False
+    # The flag import's container is its own name (the comma it made): only the same import's is inherited.
     flag = ExamplesTestImport(SCRIPTS, module="m", name="n")
-    assert flag.inherit([ExamplesTestImport(SCRIPTS, module="m", name="n", created=True)]).created is False
+    assert flag.inherit([ExamplesTestImport(SCRIPTS, module="m", name="n", created=True)]).created is True
+    assert flag.inherit([ExamplesTestImport(SCRIPTS, module="m", name="o", created=True)]).created is False
     tests = TestsPackage("tests/s/__init__.py")
     assert tests.inherit([TestsPackage("tests/s/__init__.py", inserted=True)]).inserted is False
     assert not tests.shared_by([tests]) and flag.shared_by([flag])

@@ -16,13 +16,24 @@ IMPORT_FLAGS = "flash.core.utilities.imports"
 SKLEARN_FLAG = "_SKLEARN_AVAILABLE"
 
 
+def _comma(line: str) -> str:
+    """``line``, which holds one name of an import, with a comma after the name."""
+    end = len(line.rstrip())
+    return line[:end] + "," + line[end:]
+
+
 @dataclass
 class ExamplesTestImport(Registration):
-    """``name`` in the parenthesised ``from <module> import (...)`` of the examples test, in sorted position."""
+    """``name`` in the parenthesised ``from <module> import (...)`` of the examples test, in sorted position.
+
+    Placed last after a name without a comma, it gives that name one (``created``), as a formatter writes a list
+    of one name per line; ``remove`` takes it back when the name is last again.
+    """
 
     kind = "examples-test-import"
     legacy = ({"op": "import-name"},)
     element = ("module", "name")
+    container = ("module", "name")
 
     module: str
     name: str
@@ -46,6 +57,7 @@ class ExamplesTestImport(Registration):
             raise anchor_absent(self.file, f"an import from {self.module}")
         names, span = statement
         inserted = self.name not in names
+        created = False
         if inserted:
             lines = text.splitlines(keepends=True)
             body = [i for i in range(span.start, span.end - 1) if lines[i].strip().rstrip(",") in names]
@@ -56,8 +68,13 @@ class ExamplesTestImport(Registration):
                 default=span.start - 1,
             )
             indent = lines[body[0]][: len(lines[body[0]]) - len(lines[body[0]].lstrip())]
+            _, last_line, comma = pyedit.import_names(text, self.file, self.module)[-1]
+            created = last_line == after + 1 and not comma
+            if created:
+                lines[after] = _comma(lines[after])
+                text = "".join(lines)
             write(plan, self.file, pyedit.insert_lines(text, after + 1, f"{indent}{self.name},\n"))
-        return replace(self, inserted=inserted)
+        return replace(self, inserted=inserted, created=created)
 
     def present(self, text: str) -> bool:
         return any(m == self.module and self.name in n for m, n, _ in pyedit.import_froms(text, self.file))
@@ -69,10 +86,15 @@ class ExamplesTestImport(Registration):
         if statement is None:  # the import is gone already
             return text
         _, span = statement
+        names = pyedit.import_names(text, self.file, self.module)
         lines = text.splitlines(keepends=True)
         for index in range(span.start, span.end - 1):
             if lines[index].strip().rstrip(",") == self.name:
                 del lines[index]
+                # The comma it gave the name above it, now the last name again.
+                if self.created and names[-1][1] == index + 1 and len(names) > 1 and names[-2][1] == index:
+                    if lines[index - 1].strip() == names[-2][0] + ",":
+                        lines[index - 1] = lines[index - 1].replace(",", "", 1)
                 break
         return "".join(lines)
 
