@@ -467,6 +467,8 @@ def test_a_toctree_it_created_in_the_middle_of_the_index_is_taken_out_with_its_b
     original = "Title\n=====\n\n" + API_TOCTREE + "\nEnd.\n"
     edited = "Title\n=====\n\n" + SENSOR_BLOCK + API_TOCTREE + "\nEnd.\n"
     assert entry.undo(edited, []) == original
+    # Right after text, before the API toctree: the toctree and the blank line after it go, none before it.
+    assert entry.undo("A\n" + SENSOR_BLOCK + API_TOCTREE, []) == "A\n" + API_TOCTREE
     # A toctree it created, without a blank line after it, right before text: only the toctree goes.
     assert entry.undo("A\n" + SENSOR_BLOCK.rstrip("\n") + "\nB\n", []) == "A\nB\n"
     # The toctree at the end, after no blank line: nothing before it goes, the blank line after it stays.
@@ -606,6 +608,9 @@ def test_the_added_heading_it_created_goes_without_a_line_above_it_the_contribut
         ("# C\n\n## [Unreleased]\nA note.\n### Added\n\n" + LINE, "# C\n\n## [Unreleased]\nA note.\n"),
         # Text the contributor wrote under the heading: the heading stays with it.
         ("## [Unreleased]\n\n### Added\nNew here:\n" + LINE, "## [Unreleased]\n\n### Added\nNew here:\n"),
+        # The unreleased heading taken out since: the heading and its blank lines go, at the top of the file too.
+        ("### Added\n\n" + LINE, ""),
+        ("\n### Added\n\n" + LINE, ""),
     ):
         assert line.undo(edited, []) == expected, edited
 
@@ -821,7 +826,7 @@ def test_the_flag_import_is_kept_while_used_shared_or_not_inserted_and_refused_w
         assert plan.changes == []
     (host.root / SCRIPTS).write_text(there)
     plan = Plan(host.root)
-    assert flag.apply(plan).inserted is False and plan.writes == []
+    assert (flag.apply(plan).inserted, flag.apply(plan).created) == (False, False) and plan.writes == []
     with pytest.raises(AnchorMissing, match=f"^{SCRIPTS} has an import from flash.core.utilities.imports 2 times"):
         flag.undo(there + there, [])
 
