@@ -36,6 +36,9 @@ CHECKOUT = FIXTURES / "flash_checkout"
 INDEX = "docs/source/index.rst"
 SCRIPTS = "tests/examples/test_scripts.py"
 MAIN = "src/flash/__main__.py"
+IMPORTS_MODULE = "core/utilities/imports.py"
+FLAGS_FILE = f"src/flash/{IMPORTS_MODULE}"
+WORKFLOW = ".github/workflows/ci-testing.yml"
 
 
 def _camel(name: str) -> str:
@@ -76,13 +79,14 @@ def context(
         "description": f"{what} {data_type} examples from their numeric features.",
         "line_length": line_length,
         "docs_dir": docs_dir,
+        "topic_flag": f"_TOPIC_{data_type.upper()}_AVAILABLE",
     }
 
 
 def flash_host(root: Path) -> Host:
-    """The Flash checkout of the fixtures, with the installed Flash's two shared package files (no other code)."""
+    """The Flash checkout of the fixtures, with the installed Flash's three shared package files (no other code)."""
     shutil.copytree(CHECKOUT, root)
-    for name in ("__main__.py", "tabular/__init__.py"):
+    for name in ("__main__.py", "tabular/__init__.py", IMPORTS_MODULE):
         (root / "src/flash" / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(installed_flash() / name, root / "src/flash" / name)
     return Host(root, "flash", "flash", "src/flash")
@@ -149,6 +153,7 @@ def text(root: Path, path: str) -> str:
 
 
 SENSOR_BLOCK = ".. toctree::\n   :maxdepth: 1\n   :caption: Sensor\n\n   reference/sensor_classification\n\n"
+TABULAR_BLOCK = ".. toctree::\n   :maxdepth: 1\n   :caption: Tabular\n\n   reference/tabular_classification\n\n"
 API_TOCTREE = ".. toctree::\n   :maxdepth: 1\n   :caption: API Reference\n\n   api/flash\n   api/tabular\n"
 SENSOR_API_PAGE = (
     "############\nflash.sensor\n############\n\n.. contents::\n    :depth: 2\n    :local:\n    :backlinks: top\n\n"
@@ -163,9 +168,21 @@ SENSOR_CASE = (
     "        pytest.param(\n"
     '            "sensor",\n'
     '            "sensor_classification.py",\n'
-    '            marks=pytest.mark.skipif(not _SKLEARN_AVAILABLE, reason="scikit-learn isn\'t installed"),\n'
+    '            marks=pytest.mark.skipif(not _TOPIC_SENSOR_AVAILABLE, reason="sensor libraries aren\'t installed"),\n'
     "        ),\n"
 )
+SENSOR_FLAG = "_TOPIC_SENSOR_AVAILABLE = all([_SKLEARN_AVAILABLE])\n"
+SENSOR_EXTRA = '    "sensor": _TOPIC_SENSOR_AVAILABLE,\n'
+LAST_FLAG = "_TOPIC_CORE_AVAILABLE = all([_TOPIC_IMAGE_AVAILABLE, _TOPIC_TABULAR_AVAILABLE, _TOPIC_TEXT_AVAILABLE])\n"
+LAST_EXTRA = '    "graph": _TOPIC_GRAPH_AVAILABLE,\n'
+AUDIO_ROW = "          - { os: 'ubuntu-20.04', python-version: 3.9, topic: 'audio', extra: [] }\n"
+SENSOR_ROW = "          - { os: 'ubuntu-20.04', python-version: 3.9, topic: 'sensor', extra: [] }\n"
+DATATYPE_SENSOR = (
+    "# The sensor extra (pip install lightning-flash[sensor]): what the sensor tasks need beyond "
+    "requirements/base.txt.\n\nscikit-learn <=1.3.0\n"
+)
+TESTING_SENSOR = "# What the tests of sensor need beyond requirements/test.txt and the sensor extra.\n"
+PR_LINK = " ([#????](https://github.com/Lightning-AI/lightning-flash/pull/????))"
 SENSOR_CLF = {"extras": ("cli",), "inputs": ("numpy", "csv")}
 
 
@@ -185,6 +202,10 @@ def test_a_new_data_type_in_flash_writes_exactly_these_bytes_and_records_what_it
         INDEX,
         "docs/source/api/sensor.rst",
         "CHANGELOG.md",
+        FLAGS_FILE,
+        "requirements/datatype_sensor.txt",
+        "requirements/testing_sensor.txt",
+        WORKFLOW,
         SCRIPTS,
         MAIN,
     }
@@ -192,18 +213,28 @@ def test_a_new_data_type_in_flash_writes_exactly_these_bytes_and_records_what_it
         "from flash.sensor.classification import SensorClfClassifier, SensorClfData  # noqa: F401\n"
     )
     assert after["tests/sensor/__init__.py"] == b""
+    # The new data type's section after Flash's last data type's (Tabular), before Integrations.
     assert text(host.root, INDEX) == (CHECKOUT / INDEX).read_text().replace(
-        API_TOCTREE, SENSOR_BLOCK + API_TOCTREE + "   api/sensor\n"
-    )
+        TABULAR_BLOCK, TABULAR_BLOCK + SENSOR_BLOCK
+    ).replace("   api/tabular\n", "   api/tabular\n   api/sensor\n")
     assert text(host.root, "docs/source/api/sensor.rst") == SENSOR_API_PAGE
     assert text(host.root, "CHANGELOG.md") == (CHECKOUT / "CHANGELOG.md").read_text().replace(
         "### Added\n\n-\n",
         "### Added\n\n- Added the `SensorClfClassifier` task: Classify sensor examples from their numeric "
-        "features.\n-\n",
+        "features." + PR_LINK + "\n-\n",
         1,
     )
+    # The topic: its flag after the last topic flag, its extra last in the mapping, its requirements, its CI row
+    # after the last row that tests the latest requirements.
+    imports = (installed_flash() / IMPORTS_MODULE).read_text()
+    assert text(host.root, FLAGS_FILE) == imports.replace(LAST_FLAG, LAST_FLAG + SENSOR_FLAG).replace(
+        LAST_EXTRA + "}\n", LAST_EXTRA + SENSOR_EXTRA + "}\n"
+    )
+    assert text(host.root, "requirements/datatype_sensor.txt") == DATATYPE_SENSOR
+    assert text(host.root, "requirements/testing_sensor.txt") == TESTING_SENSOR
+    assert text(host.root, WORKFLOW) == (CHECKOUT / WORKFLOW).read_text().replace(AUDIO_ROW, AUDIO_ROW + SENSOR_ROW)
     assert text(host.root, SCRIPTS) == (CHECKOUT / SCRIPTS).read_text().replace(
-        "import (\n    _TOPIC_AUDIO", "import (\n    _SKLEARN_AVAILABLE,\n    _TOPIC_AUDIO"
+        "    _TOPIC_AUDIO_AVAILABLE,\n", "    _TOPIC_AUDIO_AVAILABLE,\n    _TOPIC_SENSOR_AVAILABLE,\n"
     ).replace("        ),\n    ],\n)\n", "        ),\n" + SENSOR_CASE + "    ],\n)\n")
     main = (installed_flash() / "__main__.py").read_text()
     assert text(host.root, MAIN) == main.replace(
@@ -217,6 +248,11 @@ def test_a_new_data_type_in_flash_writes_exactly_these_bytes_and_records_what_it
         ("toctree-entry", INDEX, True, False),
         ("api-section", "docs/source/api/sensor.rst", True, True),
         ("changelog-line", "CHANGELOG.md", True, False),
+        ("topic-flag", FLAGS_FILE, True, False),
+        ("topic-extra", FLAGS_FILE, True, False),
+        ("topic-requirements", "requirements/datatype_sensor.txt", False, True),
+        ("topic-requirements", "requirements/testing_sensor.txt", False, True),
+        ("ci-matrix-row", WORKFLOW, True, False),
         ("examples-test-import", SCRIPTS, True, False),
         ("examples-test-entry", SCRIPTS, True, False),
         ("flash-zero-entry", MAIN, True, False),
@@ -249,14 +285,18 @@ def test_a_second_task_of_the_data_type_adds_its_own_lines_and_owns_what_the_fir
         .split("### Added\n\n", 1)[1]
         .startswith(
             "- Added the `SensorRegRegressor` task: Predict a real value for sensor examples from their numeric "
-            "features.\n"
+            "features." + PR_LINK + "\n"
             "- Added the `SensorClfClassifier` task"
         )
     )
-    assert text(host.root, SCRIPTS).count("_SKLEARN_AVAILABLE,\n") == 1
-    assert text(host.root, MAIN) == first[MAIN].decode()  # no Flash Zero for this one
-    assert files(host.root)["tests/sensor/__init__.py"] == b""
-    # What the first task made (the folder's package, the toctree, the API page, the import) is the second's too.
+    assert text(host.root, SCRIPTS).count("_TOPIC_SENSOR_AVAILABLE,\n") == 1
+    # The topic is the data type's: its flag, extra, requirements and CI row are there once, as the first made them.
+    after = files(host.root)
+    for shared in (FLAGS_FILE, "requirements/datatype_sensor.txt", "requirements/testing_sensor.txt", WORKFLOW, MAIN):
+        assert after[shared] == first[shared], shared  # no Flash Zero for this one either
+    assert after["tests/sensor/__init__.py"] == b""
+    # What the first task made (the folder's package, the toctree, the API page, the topic, the import) is the
+    # second's too.
     assert _flags(records) == [
         ("package-export", "src/flash/sensor/__init__.py", True, True),
         ("tests-package", "tests/sensor/__init__.py", False, True),
@@ -264,6 +304,11 @@ def test_a_second_task_of_the_data_type_adds_its_own_lines_and_owns_what_the_fir
         ("toctree-entry", INDEX, True, False),
         ("api-section", "docs/source/api/sensor.rst", True, True),
         ("changelog-line", "CHANGELOG.md", True, False),
+        ("topic-flag", FLAGS_FILE, True, False),
+        ("topic-extra", FLAGS_FILE, True, False),
+        ("topic-requirements", "requirements/datatype_sensor.txt", False, True),
+        ("topic-requirements", "requirements/testing_sensor.txt", False, True),
+        ("ci-matrix-row", WORKFLOW, True, False),
         ("examples-test-import", SCRIPTS, True, False),
         ("examples-test-entry", SCRIPTS, True, False),
     ]
@@ -295,7 +340,7 @@ def test_registering_a_task_again_plans_no_write(tmp_path):
     # Alone in the repository: nothing inserted or created by this run, and its own record is no other task's.
     plan = Plan(host.root)
     again = register.register(host, context("sensor_clf", "sensor", **SENSOR_CLF), plan)
-    assert plan.writes == [] and [(r.inserted, r.created) for r in again] == [(False, False)] * 9
+    assert plan.writes == [] and [(r.inserted, r.created) for r in again] == [(False, False)] * 14
     add(host, context("sensor_reg", "sensor", "regression"))
     for name, options in (("sensor_clf", SENSOR_CLF), ("sensor_reg", {"task_type": "regression"})):
         plan = Plan(host.root)
@@ -738,14 +783,14 @@ IMPORTS = "from flash.core.utilities.imports import (\n    _A,\n    _Z,\n)\n"
 @pytest.mark.parametrize(
     ("before", "after"),
     [
-        (IMPORTS, "from flash.core.utilities.imports import (\n    _A,\n    _SKLEARN_AVAILABLE,\n    _Z,\n)\n"),
+        (IMPORTS, "from flash.core.utilities.imports import (\n    _A,\n    _TOPIC_SENSOR_AVAILABLE,\n    _Z,\n)\n"),
         (
             "from flash.core.utilities.imports import (\n  _Z,\n)\n",
-            "from flash.core.utilities.imports import (\n  _SKLEARN_AVAILABLE,\n  _Z,\n)\n",
+            "from flash.core.utilities.imports import (\n  _TOPIC_SENSOR_AVAILABLE,\n  _Z,\n)\n",
         ),
         (
             "from flash.core.utilities.imports import (\n    _A,\n    _B,\n)\n",
-            "from flash.core.utilities.imports import (\n    _A,\n    _B,\n    _SKLEARN_AVAILABLE,\n)\n",
+            "from flash.core.utilities.imports import (\n    _A,\n    _B,\n    _TOPIC_SENSOR_AVAILABLE,\n)\n",
         ),
     ],
     ids=["between", "first-with-its-indent", "last"],
@@ -764,7 +809,7 @@ def test_the_flag_import_goes_in_sorted_position_with_the_lists_indent(tmp_path,
 def test_the_flag_import_after_a_last_name_without_a_comma_gives_it_one_and_takes_it_back_on_undo(tmp_path):
     host = flash_host(tmp_path / "flash")
     before = "from flash.core.utilities.imports import (\n    _A,\n    _B\n)\nx = 1\n"
-    after = "from flash.core.utilities.imports import (\n    _A,\n    _B,\n    _SKLEARN_AVAILABLE,\n)\nx = 1\n"
+    after = "from flash.core.utilities.imports import (\n    _A,\n    _B,\n    _TOPIC_SENSOR_AVAILABLE,\n)\nx = 1\n"
     (host.root / SCRIPTS).write_text(before)
     (flag,) = ExamplesTestImport.for_task(host, context("s", "sensor"), Plan(host.root))
     plan = Plan(host.root)
@@ -779,7 +824,7 @@ def test_the_flag_import_after_a_last_name_without_a_comma_gives_it_one_and_take
     assert (second.inserted, second.created) == (True, True)
     assert record.undo(edited, [second]) == edited and second.undo(edited, []) == before
     # A name the contributor added after it needs the comma: it stays.
-    later = after.replace("    _SKLEARN_AVAILABLE,\n", "    _SKLEARN_AVAILABLE,\n    _Z\n")
+    later = after.replace("    _TOPIC_SENSOR_AVAILABLE,\n", "    _TOPIC_SENSOR_AVAILABLE,\n    _Z\n")
     assert record.undo(later, []) == before.replace("    _B\n", "    _B,\n    _Z\n")
     # Between names, or after a last name with its comma, no comma is made.
     for text_before in (before.replace("_B", "_Z"), before.replace("_B\n", "_B,\n")):
@@ -792,7 +837,7 @@ def test_the_flag_import_after_a_last_name_without_a_comma_gives_it_one_and_take
     (host.root / SCRIPTS).write_text(alone)
     plan = Plan(host.root)
     record = flag.apply(plan)
-    assert plan.current(SCRIPTS).decode() == alone.replace("_B\n", "_B,\n    _SKLEARN_AVAILABLE,\n")
+    assert plan.current(SCRIPTS).decode() == alone.replace("_B\n", "_B,\n    _TOPIC_SENSOR_AVAILABLE,\n")
     assert record.undo(plan.current(SCRIPTS).decode(), []) == alone
 
 
@@ -934,7 +979,7 @@ def test_a_package_export_file_it_made_goes_only_when_empty_and_no_other_task_ed
     [
         (INDEX, "a toctree captioned 'API Reference'"),
         ("CHANGELOG.md", "its CHANGELOG line"),
-        (SCRIPTS, "the import of _SKLEARN_AVAILABLE"),
+        (SCRIPTS, "the import of _TOPIC_SENSOR_AVAILABLE"),
         (MAIN, "its Flash Zero command"),
     ],
 )
