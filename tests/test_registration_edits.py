@@ -21,12 +21,16 @@ from scaffold.plan import Plan
 from scaffold.registrations import (
     ApiSection,
     ChangelogLine,
+    CiMatrixRow,
     ExamplesTestEntry,
     ExamplesTestImport,
     FlashZeroEntry,
     PackageExport,
     TestsPackage,
     ToctreeEntry,
+    TopicExtra,
+    TopicFlag,
+    TopicRequirements,
 )
 from scaffold.registrations.changelog_line import md_escape
 from scaffold.registrations.toctree_entry import caption
@@ -1460,3 +1464,50 @@ def test_two_different_edits_have_different_identities():
     assert one.identity() != ToctreeEntry(INDEX, caption="C", entry="reference/b").identity()
     assert one.identity() != ToctreeEntry(INDEX, caption="D", entry="reference/a").identity()
     assert one.identity() == ToctreeEntry(INDEX, caption="C", entry="reference/a", inserted=True).identity()
+
+
+# ---- the topic: flag, extra, requirements, CI row ----------------------------------------------------------------
+
+MATRIX = "jobs:\n  pytester:\n    strategy:\n      matrix:\n        include:\n"
+
+
+def _row(topic: str, extra: str = "") -> str:
+    return f"          - {{ os: 'ubuntu-20.04', python-version: 3.9, topic: '{topic}', extra: []{extra} }}\n"
+
+
+def test_a_topic_row_reworded_over_several_lines_is_taken_out_alone_whatever_follows_it():
+    row = CiMatrixRow(WORKFLOW, topic="sensor", inserted=True)
+    reworded = "          - os: ubuntu-22.04\n            topic: sensor\n            extra:\n              - x\n"
+    for after in (_row("core", ", requires: 'oldest'"), "\n          # a comment\n" + _row("core"), "    timeout: 3\n", ""):
+        workflow = MATRIX + _row("core") + reworded + after
+        assert row.present(workflow)
+        assert row.undo(workflow, []) == MATRIX + _row("core") + after, after
+    # Rows written as flow mappings over two lines, or reworded twice: each goes with all its lines.
+    two_lines = "          - { os: b,\n              topic: sensor }\n"
+    assert row.undo(MATRIX + two_lines + reworded + _row("core"), []) == MATRIX + _row("core")
+
+
+def test_a_topic_extra_is_refused_where_the_mapping_is_not_one_entry_a_line_each_with_its_comma(tmp_path):
+    host = flash_host(tmp_path / "flash")
+    extra = TopicExtra(FLAGS_FILE, key="sensor", text=SENSOR_EXTRA)
+    for mapping in (
+        '_EXTRAS_AVAILABLE = {\n    "image": _I\n}\n',
+        '_EXTRAS_AVAILABLE = {"image": _I}\n',
+        "_EXTRAS_AVAILABLE = {}\n",
+    ):
+        (host.root / FLAGS_FILE).write_text("_I = True\n" + mapping)
+        plan = Plan(host.root)
+        with pytest.raises(AnchorMissing) as error:
+            extra.apply(plan)
+        assert str(error.value) == (
+            f"{FLAGS_FILE} does not have a dict literal assigned to _EXTRAS_AVAILABLE written one entry a line, each "
+            "with its comma: add it by hand or fix the file, then run again"
+        )
+        assert plan.changes == [], mapping
+    # Empty, or with a comment last: the entry goes before the closing brace.
+    for mapping in ("_EXTRAS_AVAILABLE = {\n}\n", '_EXTRAS_AVAILABLE = {\n    "image": _I,\n    # more\n}\n'):
+        (host.root / FLAGS_FILE).write_text(mapping)
+        plan = Plan(host.root)
+        record = extra.apply(plan)
+        assert plan.current(FLAGS_FILE).decode() == mapping.replace("}\n", SENSOR_EXTRA + "}\n")
+        assert record.undo(plan.current(FLAGS_FILE).decode(), []) == mapping

@@ -44,7 +44,11 @@ def matrix_rows(text: str, path: str) -> list[Row] | None:
             for name, value in node.value
             if isinstance(name, yaml.ScalarNode) and isinstance(value, yaml.ScalarNode)
         }
-        end = node.end_mark.line if node.end_mark.column > 0 else node.end_mark.line - 1
+        # A block collection ends where the next item starts: its last line is its last value's.
+        last = node
+        while isinstance(last, (yaml.MappingNode, yaml.SequenceNode)) and not last.flow_style and last.value:
+            last = last.value[-1][1] if isinstance(last, yaml.MappingNode) else last.value[-1]
+        end = last.end_mark.line if last.end_mark.column > 0 else last.end_mark.line - 1
         one_line = bool(node.flow_style) and node.end_mark.line == node.start_mark.line
         return Row(values, node.start_mark.line, end, node.start_mark.column, one_line)
 

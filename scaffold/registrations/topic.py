@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from scaffold import pyedit
-from scaffold.errors import anchor_absent
+from scaffold.errors import AnchorMissing, anchor_absent
 from scaffold.registrations.base import PACKAGE_DIR, SNAKE, Registration, require, write
 
 IMPORTS_MODULE = "core/utilities/imports.py"
@@ -110,7 +110,17 @@ class TopicExtra(Registration):
         entries, span = found
         inserted = self.key not in [key for key, _ in entries]
         if inserted:
-            write(plan, self.file, pyedit.insert_lines(text, span.end - 1, self.text))
+            edited = pyedit.insert_lines(text, span.end - 1, self.text)  # on the line before the closing brace
+            try:
+                placed = self.present(edited)
+            except AnchorMissing:  # not Python: the brace closes the last entry's line, which has no comma
+                placed = False
+            if not placed:
+                raise anchor_absent(
+                    self.file,
+                    f"a dict literal assigned to {TOPICS_MAPPING} written one entry a line, each with its comma",
+                )
+            write(plan, self.file, edited)
         return replace(self, inserted=inserted)
 
     def present(self, text: str) -> bool:
