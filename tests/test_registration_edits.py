@@ -1179,6 +1179,17 @@ def test_inherit_owns_what_another_task_of_the_same_element_or_container_made():
         ExamplesTestImport(SCRIPTS, module="flash.core.utilities.imports", name="_SKLEARN_AVAILABLE"),
         ExamplesTestEntry(SCRIPTS, key=["x", "x_y.py"], text="t"),
         FlashZeroEntry("src/flash/__main__.py", key=["flash.x.y"], text="t"),
+        TopicFlag(FLAGS_FILE, name="_TOPIC_SENSOR_AVAILABLE", text=SENSOR_FLAG),
+        TopicFlag(
+            "flash/core/utilities/imports.py",
+            name="_TOPIC_SENSOR_2D_AVAILABLE",
+            text="_TOPIC_SENSOR_2D_AVAILABLE = all([_SKLEARN_AVAILABLE])\n",
+        ),
+        TopicExtra(FLAGS_FILE, key="sensor", text=SENSOR_EXTRA),
+        TopicExtra(FLAGS_FILE, key="sensor_2d", text='    "sensor_2d": _TOPIC_SENSOR_2D_AVAILABLE,\n'),
+        TopicRequirements("requirements/datatype_sensor.txt", text=DATATYPE_SENSOR),
+        TopicRequirements("requirements/testing_sensor.txt", text=TESTING_SENSOR),
+        CiMatrixRow(WORKFLOW, topic="sensor_2d"),
     ],
     ids=lambda r: f"{r.kind}-{r.file}",
 )
@@ -1259,6 +1270,34 @@ def test_a_record_of_what_flash_new_writes_passes_its_check(record):
         (FlashZeroEntry("src/flash/main.py", key=["flash.x.y"], text="t"), "file"),
         (FlashZeroEntry("src/flash/__main__.py", key=["flash.x.y", "b"], text="t"), "key"),
         (FlashZeroEntry("src/flash/__main__.py", key=["flash.x"], text="t"), "key"),
+        (TopicFlag("src/flash/core/imports.py", name="_TOPIC_SENSOR_AVAILABLE", text=SENSOR_FLAG), "file"),
+        (TopicFlag("src/flash/core/utilities/imports.pyc", name="_TOPIC_SENSOR_AVAILABLE", text=SENSOR_FLAG), "file"),
+        (
+            TopicFlag(FLAGS_FILE, name="_SENSOR_AVAILABLE", text="_SENSOR_AVAILABLE = all([_SKLEARN_AVAILABLE])\n"),
+            "name",
+        ),
+        (
+            TopicFlag(
+                FLAGS_FILE, name="_TOPIC_sensor_AVAILABLE", text="_TOPIC_sensor_AVAILABLE = all([_SKLEARN_AVAILABLE])\n"
+            ),
+            "name",
+        ),
+        (TopicFlag(FLAGS_FILE, name="_TOPIC_SENSOR_AVAILABLE", text="_TOPIC_SENSOR_AVAILABLE = True\n"), "text"),
+        (TopicFlag(FLAGS_FILE, name="_TOPIC_SENSOR_AVAILABLE", text=SENSOR_FLAG.rstrip("\n")), "text"),
+        (TopicFlag(FLAGS_FILE, name="_TOPIC_OTHER_AVAILABLE", text=SENSOR_FLAG), "text"),
+        (TopicExtra("src/flash/core/utilities/other.py", key="sensor", text=SENSOR_EXTRA), "file"),
+        (TopicExtra(FLAGS_FILE, key="Sensor", text='    "Sensor": _TOPIC_SENSOR_AVAILABLE,\n'), "key"),
+        (TopicExtra(FLAGS_FILE, key="other", text=SENSOR_EXTRA), "text"),
+        (TopicExtra(FLAGS_FILE, key="sensor", text='    "sensor": _SKLEARN_AVAILABLE,\n'), "text"),
+        (TopicExtra(FLAGS_FILE, key="sensor", text=SENSOR_EXTRA.rstrip("\n")), "text"),
+        (TopicRequirements("requirements/sensor.txt", text=DATATYPE_SENSOR), "file"),
+        (TopicRequirements("requirements/datatype_Sensor.txt", text=DATATYPE_SENSOR), "file"),
+        (TopicRequirements("other/datatype_sensor.txt", text=DATATYPE_SENSOR), "file"),
+        (TopicRequirements("requirements/datatype_sensor.txt", text=TESTING_SENSOR), "text"),
+        (TopicRequirements("requirements/testing_sensor.txt", text=TESTING_SENSOR.replace("sensor", "other")), "text"),
+        (CiMatrixRow(".github/workflows/ci.yml", topic="sensor"), "file"),
+        (CiMatrixRow(WORKFLOW, topic="Sensor"), "topic"),
+        (CiMatrixRow(WORKFLOW, topic="sensor', extra: [x"), "topic"),
     ],
     ids=lambda value: value if isinstance(value, str) else f"{value.kind}-{value.file}",
 )
@@ -1478,7 +1517,8 @@ def _row(topic: str, extra: str = "") -> str:
 def test_a_topic_row_reworded_over_several_lines_is_taken_out_alone_whatever_follows_it():
     row = CiMatrixRow(WORKFLOW, topic="sensor", inserted=True)
     reworded = "          - os: ubuntu-22.04\n            topic: sensor\n            extra:\n              - x\n"
-    for after in (_row("core", ", requires: 'oldest'"), "\n          # a comment\n" + _row("core"), "    timeout: 3\n", ""):
+    oldest = _row("core", ", requires: 'oldest'")
+    for after in (oldest, "\n          # a comment\n" + _row("core"), "    timeout: 3\n", ""):
         workflow = MATRIX + _row("core") + reworded + after
         assert row.present(workflow)
         assert row.undo(workflow, []) == MATRIX + _row("core") + after, after
@@ -1511,3 +1551,322 @@ def test_a_topic_extra_is_refused_where_the_mapping_is_not_one_entry_a_line_each
         record = extra.apply(plan)
         assert plan.current(FLAGS_FILE).decode() == mapping.replace("}\n", SENSOR_EXTRA + "}\n")
         assert record.undo(plan.current(FLAGS_FILE).decode(), []) == mapping
+
+
+def test_a_task_registers_its_topic_in_a_flash_checkout_only_from_the_version_that_names_its_flag(tmp_path):
+    flash = flash_host(tmp_path / "flash")
+    ctx = context("sensor_clf", "sensor")
+    plan = Plan(flash.root)
+    assert TopicFlag.for_task(flash, ctx, plan) == [
+        TopicFlag(FLAGS_FILE, name="_TOPIC_SENSOR_AVAILABLE", text=SENSOR_FLAG)
+    ]
+    assert TopicExtra.for_task(flash, ctx, plan) == [TopicExtra(FLAGS_FILE, key="sensor", text=SENSOR_EXTRA)]
+    assert TopicRequirements.for_task(flash, ctx, plan) == [
+        TopicRequirements("requirements/datatype_sensor.txt", text=DATATYPE_SENSOR),
+        TopicRequirements("requirements/testing_sensor.txt", text=TESTING_SENSOR),
+    ]
+    assert CiMatrixRow.for_task(flash, ctx, plan) == [CiMatrixRow(WORKFLOW, topic="sensor")]
+    # The flags' module is in the package's folder, wherever it is.
+    flat = Host(flash.root, "flash", "flash", "flash")
+    assert [r.file for r in TopicFlag.for_task(flat, ctx, plan) + TopicExtra.for_task(flat, ctx, plan)] == [
+        "flash/core/utilities/imports.py"
+    ] * 2
+    # A context of an earlier version (no topic flag): no topic, and its example is skipped without scikit-learn.
+    earlier = {key: value for key, value in ctx.items() if key != "topic_flag"}
+    for kind in (TopicFlag, TopicExtra, TopicRequirements, CiMatrixRow):
+        assert kind.for_task(flash, earlier, plan) == [], kind.kind
+    assert [r.name for r in ExamplesTestImport.for_task(flash, earlier, plan)] == ["_SKLEARN_AVAILABLE"]
+    (case,) = ExamplesTestEntry.for_task(flash, earlier, plan)
+    assert case.text == SENSOR_CASE.replace("_TOPIC_SENSOR_AVAILABLE", "_SKLEARN_AVAILABLE")
+    # A team's package has no topics.
+    package = package_host(tmp_path / "p")
+    for kind in (TopicFlag, TopicExtra, TopicRequirements, CiMatrixRow):
+        assert kind.for_task(package, context("s", "sensor", package="team_tasks"), Plan(package.root)) == []
+
+
+def test_the_topic_flag_goes_after_the_last_topic_flag_and_only_it_is_taken_out(tmp_path):
+    host = flash_host(tmp_path / "flash")
+    flag = TopicFlag(FLAGS_FILE, name="_TOPIC_SENSOR_AVAILABLE", text=SENSOR_FLAG)
+    original = text(host.root, FLAGS_FILE)
+    plan = Plan(host.root)
+    record = flag.apply(plan)
+    edited = plan.current(FLAGS_FILE).decode()
+    assert edited == original.replace(LAST_FLAG, LAST_FLAG + SENSOR_FLAG)
+    assert (record.inserted, record.created) == (True, False)
+    assert record.present(edited) and not flag.present(original)
+    assert record.undo(edited, []) == original
+    # Another task of the data type relies on it, or this task did not insert it: it stays.
+    assert record.undo(edited, [flag]) == edited
+    assert flag.undo(edited, []) == edited
+    assert record.undo(original, []) == original  # gone already
+    # After a last flag over several lines; a flag reworded over several lines goes whole; a longer name stays.
+    body = "_A = 1\n_TOPIC_X_AVAILABLE = all(\n    [_A]\n)\n\nz = 2\n"
+    (host.root / FLAGS_FILE).write_text(body)
+    plan = Plan(host.root)
+    record = flag.apply(plan)
+    assert plan.current(FLAGS_FILE).decode() == body.replace("    [_A]\n)\n", "    [_A]\n)\n" + SENSOR_FLAG)
+    reworded = body.replace("z = 2\n", "_TOPIC_SENSOR_AVAILABLE = all(\n    [_A]\n)\nz = 2\n")
+    assert record.undo(reworded, []) == body
+    longer = body + "_TOPIC_SENSOR_AVAILABLE_X = 1\n"
+    assert not record.present(longer) and record.undo(longer, []) == longer
+    assert flag.describe() == f"{FLAGS_FILE} does not define the topic flag _TOPIC_SENSOR_AVAILABLE"
+
+
+def test_an_existing_topic_is_left_alone_and_its_undo_changes_nothing(tmp_path):
+    host = flash_host(tmp_path / "flash")
+    before = files(host.root)
+    flag = TopicFlag(FLAGS_FILE, name="_TOPIC_TABULAR_AVAILABLE", text="_TOPIC_TABULAR_AVAILABLE = all([_X])\n")
+    extra = TopicExtra(FLAGS_FILE, key="tabular", text='    "tabular": _TOPIC_TABULAR_AVAILABLE,\n')
+    row = CiMatrixRow(WORKFLOW, topic="tabular")
+    plan = Plan(host.root)
+    records = [kind.apply(plan) for kind in (flag, extra, row)]
+    records += [r.apply(plan) for r in TopicRequirements.for_task(host, context("anomaly", "tabular"), plan)]
+    assert plan.writes == [] and [(r.inserted, r.created) for r in records] == [(False, False)] * 5
+    for record in records:
+        assert record.present(text(host.root, record.file)), record.kind
+        assert record.undo(text(host.root, record.file), []) == text(host.root, record.file), record.kind
+    # A whole task in Flash's tabular data type: its topic is Flash's, and stays as it was after remove.
+    add(host, context("anomaly", "tabular", "regression"))
+    for path in (FLAGS_FILE, WORKFLOW, "requirements/datatype_tabular.txt", "requirements/testing_tabular.txt"):
+        assert files(host.root)[path] == before[path], path
+    drop(host, "anomaly")
+    assert files(host.root) == before
+
+
+def test_two_tasks_of_a_new_data_type_share_its_topic_which_goes_with_the_last_one(tmp_path):
+    host = flash_host(tmp_path / "flash")
+    pristine = files(host.root)
+    add(host, context("sensor_clf", "sensor"))
+    with_topic = files(host.root)
+    second = add(host, context("sensor_reg", "sensor", "regression"))
+    topic = [r for r in second if r.kind.startswith("topic") or r.kind == "ci-matrix-row"]
+    assert [(r.kind, r.inserted, r.created) for r in topic] == [
+        ("topic-flag", True, False),
+        ("topic-extra", True, False),
+        ("topic-requirements", False, True),
+        ("topic-requirements", False, True),
+        ("ci-matrix-row", True, False),
+    ]
+    drop(host, "sensor_clf")
+    for path in (FLAGS_FILE, WORKFLOW, "requirements/datatype_sensor.txt", "requirements/testing_sensor.txt"):
+        assert files(host.root)[path] == with_topic[path], path
+    drop(host, "sensor_reg")
+    assert files(host.root) == pristine
+    # Each undo on its own: another task's record of the same edit keeps it.
+    for record in topic:
+        edited = with_topic[record.file].decode()
+        assert record.undo(edited, [record]) == edited, record.kind
+
+
+def test_the_topic_flag_and_extra_are_refused_where_their_file_or_anchor_is_missing_or_not_python(tmp_path):
+    host = flash_host(tmp_path / "flash")
+    flag = TopicFlag(FLAGS_FILE, name="_TOPIC_SENSOR_AVAILABLE", text=SENSOR_FLAG)
+    extra = TopicExtra(FLAGS_FILE, key="sensor", text=SENSOR_EXTRA)
+    for body, record, message in (
+        (None, flag, "does not exist, and the task registers the topic flag _TOPIC_SENSOR_AVAILABLE there: restore "),
+        (None, extra, "does not exist, and the task registers the extra 'sensor' in _EXTRAS_AVAILABLE there: "),
+        ("_X = 1\n_EXTRAS_AVAILABLE = {}\n", flag, "does not have the assignments of the _TOPIC_*_AVAILABLE flags: "),
+        ("_TOPIC_X_AVAILABLE = 1\n", extra, "does not have a dict literal assigned to _EXTRAS_AVAILABLE: add it "),
+        ("_EXTRAS_AVAILABLE = dict(a=1)\n", extra, "does not have a dict literal assigned to _EXTRAS_AVAILABLE: "),
+        ("def broken(:\n", flag, "is not valid Python (parser error: "),
+        ("def broken(:\n", extra, "is not valid Python (parser error: "),
+    ):
+        path = host.root / FLAGS_FILE
+        if body is None:
+            path.unlink(missing_ok=True)
+        else:
+            path.write_text(body)
+        before = files(host.root)
+        plan = Plan(host.root)
+        with pytest.raises(AnchorMissing) as error:
+            record.apply(plan)
+        assert str(error.value).startswith(f"{FLAGS_FILE} {message}"), (record.kind, body)
+        assert plan.changes == [] and files(host.root) == before
+    inserted = TopicExtra(FLAGS_FILE, key="sensor", text=SENSOR_EXTRA, inserted=True)
+    assert not inserted.present("x = 1\n") and inserted.undo("x = 1\n", []) == "x = 1\n"  # the mapping is gone
+    with pytest.raises(AnchorMissing, match=rf"^{FLAGS_FILE} is not valid Python"):
+        TopicFlag(FLAGS_FILE, name=flag.name, text=flag.text, inserted=True).undo("def broken(:\n", [])
+
+
+def test_the_topic_extra_goes_last_in_the_mapping_and_only_its_entry_is_taken_out(tmp_path):
+    host = flash_host(tmp_path / "flash")
+    extra = TopicExtra(FLAGS_FILE, key="sensor", text=SENSOR_EXTRA)
+    original = text(host.root, FLAGS_FILE)
+    plan = Plan(host.root)
+    record = extra.apply(plan)
+    edited = plan.current(FLAGS_FILE).decode()
+    assert edited == original.replace(LAST_EXTRA + "}\n", LAST_EXTRA + SENSOR_EXTRA + "}\n")
+    assert (record.inserted, record.created) == (True, False)
+    assert record.present(edited) and not extra.present(original)
+    assert record.undo(edited, []) == original
+    assert record.undo(edited, [extra]) == edited and extra.undo(edited, []) == edited
+    # An entry reworded over two lines goes whole; another key, or the name in another mapping, stays.
+    mapping = '_OTHER = {"sensor": 1}\n_EXTRAS_AVAILABLE = {\n    "sensor_x": _A,\n}\n'
+    reworded = mapping.replace(",\n}\n", ',\n    "sensor": (\n        _A\n    ),\n}\n')
+    assert record.present(reworded) and record.undo(reworded, []) == mapping
+    assert not record.present(mapping) and record.undo(mapping, []) == mapping
+    assert extra.describe() == f"{FLAGS_FILE} does not list the extra 'sensor' in _EXTRAS_AVAILABLE"
+
+
+def test_the_topic_requirements_are_made_when_missing_and_deleted_only_untouched_unshared_and_made_here(tmp_path):
+    host = flash_host(tmp_path / "flash")
+    datatype, testing = TopicRequirements.for_task(host, context("s", "sensor"), Plan(host.root))
+    plan = Plan(host.root)
+    made = [datatype.apply(plan), testing.apply(plan)]
+    assert plan.current(datatype.file) == DATATYPE_SENSOR.encode() and plan.current(testing.file) == (
+        TESTING_SENSOR.encode()
+    )
+    assert [(r.inserted, r.created) for r in made] == [(False, True)] * 2
+    record = made[1]
+    assert record.present(TESTING_SENSOR) and record.present("")
+    assert record.undo(TESTING_SENSOR, []) is None
+    assert record.undo(TESTING_SENSOR + "pytest-timeout\n", []) == TESTING_SENSOR + "pytest-timeout\n"
+    assert record.undo(DATATYPE_SENSOR, []) == DATATYPE_SENSOR  # not what it wrote
+    assert record.undo(TESTING_SENSOR, [testing]) == TESTING_SENSOR  # another task's, of the same data type
+    assert record.undo(TESTING_SENSOR, [datatype]) is None  # another file's record
+    assert testing.undo(TESTING_SENSOR, []) == TESTING_SENSOR  # there before the task
+    assert testing.inherit([record]).created
+    # There already: left as it is.
+    (host.root / testing.file).write_text("pytest-timeout\n")
+    plan = Plan(host.root)
+    assert testing.apply(plan).created is False and plan.changes == []
+    assert testing.describe() == (
+        "requirements/testing_sensor.txt is missing: the data type's topic has no requirements without it"
+    )
+    assert register.missing(host, made) == [
+        "requirements/datatype_sensor.txt is missing: the data type's topic has no requirements without it"
+    ]
+
+
+def test_the_ci_row_goes_after_the_last_row_of_the_latest_requirements_with_its_os_and_python(tmp_path):
+    host = flash_host(tmp_path / "flash")
+    row = CiMatrixRow(WORKFLOW, topic="sensor")
+    original = text(host.root, WORKFLOW)
+    plan = Plan(host.root)
+    record = row.apply(plan)
+    edited = plan.current(WORKFLOW).decode()
+    assert edited == original.replace(AUDIO_ROW, AUDIO_ROW + SENSOR_ROW)
+    assert (record.inserted, record.created) == (True, False)
+    assert record.present(edited) and not row.present(original)
+    assert record.undo(edited, []) == original
+    assert record.undo(edited, [row]) == edited and row.undo(edited, []) == edited
+    # Rows testing the oldest requirements only: after the last one, with its os and Python as written (a quoted
+    # '3.10' is not the number 3.1) and its indent.
+    oldest = "        - {os: \"macOS-12\", python-version: '3.10', topic: core, requires: oldest}\n"
+    for rows, expected in (
+        (
+            MATRIX + oldest,
+            MATRIX + oldest + "        - { os: \"macOS-12\", python-version: '3.10', topic: 'sensor', extra: [] }\n",
+        ),
+        (
+            MATRIX + _row("core") + "          - {topic: 'x', os: 'w', python-version: 3.8}\n  " + oldest,
+            MATRIX + _row("core") + "          - {topic: 'x', os: 'w', python-version: 3.8}\n"
+            "          - { os: 'w', python-version: 3.8, topic: 'sensor', extra: [] }\n  " + oldest,
+        ),
+        # A job whose matrix lists no topic is not the test matrix; a mapping in it that is no row is skipped.
+        (
+            "jobs:\n  docs:\n    strategy:\n      matrix:\n        include:\n          - { os: a }\n"
+            + MATRIX[5:]
+            + _row("core")
+            + "          - plain\n",
+            "jobs:\n  docs:\n    strategy:\n      matrix:\n        include:\n          - { os: a }\n"
+            + MATRIX[5:]
+            + _row("core")
+            + _row("sensor")
+            + "          - plain\n",
+        ),
+    ):
+        (host.root / WORKFLOW).write_text(rows)
+        plan = Plan(host.root)
+        record = row.apply(plan)
+        assert plan.current(WORKFLOW).decode() == expected
+        assert record.undo(expected, []) == rows
+    # The topic's rows, however many and wherever they are, go: from the bottom up.
+    twice = MATRIX + _row("sensor") + _row("core") + _row("sensor", ", requires: 'oldest'")
+    assert record.present(twice) and record.undo(twice, []) == MATRIX + _row("core")
+    assert not record.present("jobs: {}\n") and record.undo("jobs: {}\n", []) == "jobs: {}\n"
+    assert row.describe() == (
+        f"{WORKFLOW} has no row of its test matrix for the topic 'sensor': CI would not run its tests"
+    )
+
+
+@pytest.mark.parametrize(
+    ("workflow", "message"),
+    [
+        (None, "does not exist, and the task registers the test matrix row of the topic 'sensor' there: restore it"),
+        ("jobs: [\n", "is not YAML (line 2): fix it, then run again"),
+        ("a: b: c\n", "is not YAML (line 1): fix it, then run again"),
+        ("jobs:\n  t:\n    runs-on: x\n", "does not have a job whose strategy.matrix.include lists rows with a topic:"),
+        ("- a\n", "does not have a job whose strategy.matrix.include lists rows with a topic: add it by hand"),
+        (MATRIX + "          - os: x\n", "does not have a job whose strategy.matrix.include lists rows with a topic:"),
+        (
+            MATRIX + _row("core") + "          - topic: x\n            os: y\n",
+            "does not have a job whose strategy.matrix.include lists rows with a topic, each written on one line as "
+            "{ os: ..., topic: ... }: add it by hand or fix the file, then run again",
+        ),
+    ],
+    ids=["absent", "not-yaml", "not-yaml-line-1", "no-matrix", "a-list", "no-topic", "rows-on-several-lines"],
+)
+def test_a_ci_row_without_a_test_matrix_to_join_is_refused_and_nothing_planned(tmp_path, workflow, message):
+    host = flash_host(tmp_path / "flash")
+    if workflow is None:
+        (host.root / WORKFLOW).unlink()
+    else:
+        (host.root / WORKFLOW).write_text(workflow)
+    before = files(host.root)
+    plan = Plan(host.root)
+    with pytest.raises(AnchorMissing) as error:
+        CiMatrixRow(WORKFLOW, topic="sensor").apply(plan)
+    assert str(error.value).startswith(f"{WORKFLOW} {message}")
+    assert plan.changes == [] and files(host.root) == before
+
+
+def test_a_new_data_types_toctree_goes_after_the_last_section_of_reference_pages_in_flash(tmp_path):
+    host = flash_host(tmp_path / "flash")
+
+    def toctree(caption_: str, *entries: str) -> str:
+        return f".. toctree::\n   :maxdepth: 1\n   :caption: {caption_}\n\n" + "".join(f"   {e}\n" for e in entries)
+
+    graph = toctree("Graph", "Graph <reference/graph_classification>")
+    index = (
+        "Flash\n=====\n\n"
+        + toctree("Getting started", "quickstart")
+        + "\n"
+        + toctree("Audio", "reference/audio_classification", "reference/speech_recognition")
+        + "\n"
+        + toctree("Mixed", "reference/a_b", "guide")
+        + "\n"
+        + graph
+        + "\n"
+        + toctree("Integrations", "integrations/providers")
+        + "\n"
+        + toctree("Later", "reference/z_y")
+        + "\n"
+        + API_TOCTREE
+    )
+    (first,) = [r for r in ToctreeEntry.for_task(host, context("s", "sensor"), Plan(host.root)) if r.create]
+    assert (
+        first.after_sections
+        and not ToctreeEntry.for_task(package_host(tmp_path / "p"), context("s", "sensor"), Plan(tmp_path))[
+            0
+        ].after_sections
+    )
+    for body, expected in (
+        # After the last captioned toctree of reference pages only (a titled entry counts, a mixed one does not).
+        (
+            index,
+            index.replace(
+                toctree("Later", "reference/z_y") + "\n", toctree("Later", "reference/z_y") + "\n" + SENSOR_BLOCK
+            ),
+        ),
+        # No section: before the API toctree.
+        ("T\n\n" + API_TOCTREE + "\nEnd.\n", "T\n\n" + SENSOR_BLOCK + API_TOCTREE + "\nEnd.\n"),
+        # The last section ends the file: before the API toctree, above it.
+        ("T\n\n" + API_TOCTREE + "\n" + graph, "T\n\n" + SENSOR_BLOCK + API_TOCTREE + "\n" + graph),
+    ):
+        (host.root / INDEX).write_text(body)
+        plan = Plan(host.root)
+        record = first.apply(plan)
+        assert plan.current(INDEX).decode() == expected
+        assert (record.inserted, record.created) == (True, True)
+        assert record.undo(expected, []) == body

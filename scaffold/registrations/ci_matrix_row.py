@@ -18,9 +18,11 @@ _ANCHOR = "a job whose strategy.matrix.include lists rows with a topic"
 
 @dataclass(frozen=True)
 class Row:
-    """A row of the test matrix: its plain values, and where it stands (0-based lines, its last one included)."""
+    """A row of the test matrix: its plain values, each as written, and where it stands (0-based lines, its last one
+    included)."""
 
     values: dict[str, str]
+    written: dict[str, str]
     start: int
     end: int
     column: int
@@ -39,18 +41,20 @@ def matrix_rows(text: str, path: str) -> list[Row] | None:
         return None
 
     def row(node) -> Row:
-        values = {
-            name.value: value.value
+        scalars = [
+            (name.value, value)
             for name, value in node.value
             if isinstance(name, yaml.ScalarNode) and isinstance(value, yaml.ScalarNode)
-        }
+        ]
+        values = {name: value.value for name, value in scalars}
+        written = {name: text[value.start_mark.index : value.end_mark.index] for name, value in scalars}
         # A block collection ends where the next item starts: its last line is its last value's.
         last = node
         while isinstance(last, (yaml.MappingNode, yaml.SequenceNode)) and not last.flow_style and last.value:
             last = last.value[-1][1] if isinstance(last, yaml.MappingNode) else last.value[-1]
         end = last.end_mark.line if last.end_mark.column > 0 else last.end_mark.line - 1
         one_line = bool(node.flow_style) and node.end_mark.line == node.start_mark.line
-        return Row(values, node.start_mark.line, end, node.start_mark.column, one_line)
+        return Row(values, written, node.start_mark.line, end, node.start_mark.column, one_line)
 
     try:
         document = yaml.compose(text, Loader=yaml.SafeLoader)
@@ -104,8 +108,9 @@ class CiMatrixRow(Registration):
             raise anchor_absent(self.file, f"{_ANCHOR}, each written on one line as {{ os: ..., topic: ... }}")
         own = text.splitlines()[after.start]
         indent = own[: len(own) - len(own.lstrip())]
-        os_name, python = after.values.get("os"), after.values.get("python-version")
-        row = f"{indent}- {{ os: '{os_name}', python-version: {python}, topic: '{self.topic}', extra: [] }}\n"
+        # Its os and Python as written: a quoted '3.10' is not the number 3.1.
+        os_name, python = after.written.get("os"), after.written.get("python-version")
+        row = f"{indent}- {{ os: {os_name}, python-version: {python}, topic: '{self.topic}', extra: [] }}\n"
         write(plan, self.file, pyedit.insert_lines(text, after.start + 1, row))
         return replace(self, inserted=True)
 
