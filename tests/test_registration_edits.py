@@ -10,6 +10,7 @@ package). :func:`add` and :func:`drop` do what ``task`` and ``remove`` do to sha
 from __future__ import annotations
 
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -843,6 +844,10 @@ def test_the_flag_import_after_a_last_name_without_a_comma_gives_it_one_and_take
     record = flag.apply(plan)
     assert plan.current(SCRIPTS).decode() == alone.replace("_B\n", "_B,\n    _TOPIC_SENSOR_AVAILABLE,\n")
     assert record.undo(plan.current(SCRIPTS).decode(), []) == alone
+    # The contributor took out every other name: the import, now of the flag alone, goes whole.
+    for created in (True, False):
+        only = "import os\nfrom flash.core.utilities.imports import (\n    _TOPIC_SENSOR_AVAILABLE,\n)\nx = 1\n"
+        assert replace(record, created=created).undo(only, []) == "import os\nx = 1\n"
 
 
 def test_the_flag_import_is_kept_while_used_shared_or_not_inserted_and_refused_where_it_cannot_go(tmp_path):
