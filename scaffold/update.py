@@ -191,7 +191,8 @@ def reanswer(task: Task, data: dict, add_extras: Sequence[str] = ()) -> dict:
             f"an update cannot change kind of task {task.name!r} to {options.kind!r}: its task type {task_type!r} "
             f"follows its kind and would move to {DEFAULT_TASK_TYPES[options.kind]!r}; " + how
         )
-    return {key: getattr(options, key) for key in data if key in REANSWERABLE or key in IDENTITY}
+    # the package and its folders are no TaskOptions fields: given unchanged (checked above), they stay as given
+    return {key: getattr(options, key, data[key]) for key in data if key in REANSWERABLE or key in IDENTITY}
 
 
 def _check_render(task: Task, data: dict, target: str, write_cache: bool = True) -> None:
