@@ -45,8 +45,14 @@ MODULES = {
     "scaffold/trust.py": ["tests/test_trust.py", "tests/test_state.py"],
     "scaffold/register.py": REGISTRATION_TESTS,
     "scaffold/registrations/*.py": REGISTRATION_TESTS,
-    # test_update_steps.py calls update.py's functions in-process; the update tests' subprocess runs credit nothing
-    "scaffold/update.py": ["tests/test_update_steps.py", "tests/test_update.py", "tests/test_versions.py"],
+    # test_update_steps.py calls update.py's functions in-process, test_reanswer.py its re-answers (registrations
+    # made into their successors); the update tests' subprocess runs credit nothing
+    "scaffold/update.py": [
+        "tests/test_update_steps.py",
+        "tests/test_reanswer.py",
+        "tests/test_update.py",
+        "tests/test_versions.py",
+    ],
     "scaffold/check.py": ["tests/test_check.py"],
 }
 COPIED = ["scaffold", "maintainer", "tests", "templates"]  # and every file at the top of the repository
