@@ -33,7 +33,8 @@ from scaffold.registrations import (
     TopicFlag,
     TopicRequirements,
 )
-from scaffold.registrations.changelog_line import md_escape
+from scaffold.registrations.changelog_line import CHANGELOG_TODO, md_escape
+from scaffold.registrations.ci_matrix_row import Row, matrix_rows
 from scaffold.registrations.toctree_entry import caption
 from tests.conftest import FIXTURES, installed_flash, make_package
 
@@ -1181,6 +1182,7 @@ def test_inherit_owns_what_another_task_of_the_same_element_or_container_made():
             "docs/source/api/x.rst", text="X\n_\n\n.. autosummary::\n a\n", header="#\nt\n#\n\n.. currentmodule:: t\n"
         ),
         ChangelogLine("CHANGELOG.md", text="- Added the `X1` task: d\n"),
+        ChangelogLine("CHANGELOG.md", text="- Added the `X1` task: d ([#????](x))\n", todo=CHANGELOG_TODO),
         ExamplesTestImport(SCRIPTS, module="flash.core.utilities.imports", name="_SKLEARN_AVAILABLE"),
         ExamplesTestEntry(SCRIPTS, key=["x", "x_y.py"], text="t"),
         FlashZeroEntry("src/flash/__main__.py", key=["flash.x.y"], text="t"),
@@ -1262,6 +1264,7 @@ def test_a_record_of_what_flash_new_writes_passes_its_check(record):
         ),
         (ChangelogLine("NEWS.md", text="- Added the `X` task: d\n"), "file"),
         (ChangelogLine("CHANGELOG.md", text="- Added the `x` task: d\n"), "text"),
+        (ChangelogLine("CHANGELOG.md", text="- Added the `X` task: d\n", todo="fill in the link"), "to-do"),
         (
             ExamplesTestImport("tests/other.py", module="flash.core.utilities.imports", name="_SKLEARN_AVAILABLE"),
             "file",
@@ -1801,16 +1804,40 @@ def test_the_ci_row_goes_after_the_last_row_of_the_latest_requirements_with_its_
         (None, "does not exist, and the task registers the test matrix row of the topic 'sensor' there: restore it"),
         ("jobs: [\n", "is not YAML (line 2): fix it, then run again"),
         ("a: b: c\n", "is not YAML (line 1): fix it, then run again"),
+        # A character YAML does not accept in a stream: no line to name.
+        ("jobs: \x07\n", "is not YAML: fix it, then run again"),
         ("jobs:\n  t:\n    runs-on: x\n", "does not have a job whose strategy.matrix.include lists rows with a topic:"),
         ("- a\n", "does not have a job whose strategy.matrix.include lists rows with a topic: add it by hand"),
         (MATRIX + "          - os: x\n", "does not have a job whose strategy.matrix.include lists rows with a topic:"),
+        # A topic that is not a plain value (a list) is no row's topic.
+        (
+            MATRIX + "          - { os: x, topic: [sensor] }\n",
+            "does not have a job whose strategy.matrix.include lists rows with a topic: add it by hand",
+        ),
         (
             MATRIX + _row("core") + "          - topic: x\n            os: y\n",
             "does not have a job whose strategy.matrix.include lists rows with a topic, each written on one line as "
             "{ os: ..., topic: ... }: add it by hand or fix the file, then run again",
         ),
+        # A flow row over two lines is not one written on one line.
+        (
+            MATRIX + _row("core") + "          - { os: y,\n              topic: x }\n",
+            "does not have a job whose strategy.matrix.include lists rows with a topic, each written on one line as "
+            "{ os: ..., topic: ... }: add it by hand or fix the file, then run again",
+        ),
     ],
-    ids=["absent", "not-yaml", "not-yaml-line-1", "no-matrix", "a-list", "no-topic", "rows-on-several-lines"],
+    ids=[
+        "absent",
+        "not-yaml",
+        "not-yaml-line-1",
+        "not-yaml-no-line",
+        "no-matrix",
+        "a-list",
+        "no-topic",
+        "topic-not-a-value",
+        "rows-on-several-lines",
+        "flow-row-on-two-lines",
+    ],
 )
 def test_a_ci_row_without_a_test_matrix_to_join_is_refused_and_nothing_planned(tmp_path, workflow, message):
     host = flash_host(tmp_path / "flash")
@@ -1875,3 +1902,174 @@ def test_a_new_data_types_toctree_goes_after_the_last_section_of_reference_pages
         assert plan.current(INDEX).decode() == expected
         assert (record.inserted, record.created) == (True, True)
         assert record.undo(expected, []) == body
+
+
+def test_a_data_type_section_goes_after_the_last_one_only_with_a_line_after_its_blank_line(tmp_path):
+    host = flash_host(tmp_path / "flash")
+    graph = SENSOR_BLOCK.replace("Sensor", "Graph").replace("sensor_classification", "graph_classification")
+    first = ToctreeEntry(
+        INDEX, caption="Sensor", entry="reference/sensor_classification", before="API Reference", after_sections=True
+    )
+    for body, expected in (
+        # The last section, its blank line, then one line: the toctree goes between them.
+        (
+            "T\n\n" + API_TOCTREE + "\n" + graph + "End.\n",
+            "T\n\n" + API_TOCTREE + "\n" + graph + SENSOR_BLOCK + "End.\n",
+        ),
+        # The last section and its blank line end the file: before the API toctree, as with no blank line.
+        ("T\n\n" + API_TOCTREE + "\n" + graph, "T\n\n" + SENSOR_BLOCK + API_TOCTREE + "\n" + graph),
+        ("T\n\n" + API_TOCTREE + "\n" + graph[:-1], "T\n\n" + SENSOR_BLOCK + API_TOCTREE + "\n" + graph[:-1]),
+    ):
+        (host.root / INDEX).write_text(body)
+        plan = Plan(host.root)
+        record = first.apply(plan)
+        assert plan.current(INDEX).decode() == expected, body
+        assert record.undo(expected, []) == body, body
+    # Without after_sections, the sections do not matter: before the toctree `before` names, or at the end.
+    body = "T\n\n" + API_TOCTREE + "\n" + graph + "End.\n"
+    (host.root / INDEX).write_text(body)
+    for entry, expected in (
+        (replace(first, after_sections=False), "T\n\n" + SENSOR_BLOCK + API_TOCTREE + "\n" + graph + "End.\n"),
+        (replace(first, after_sections=False, before=None), body + "\n" + SENSOR_BLOCK.rstrip("\n") + "\n"),
+    ):
+        plan = Plan(host.root)
+        entry.apply(plan)
+        assert plan.current(INDEX).decode() == expected, entry
+
+
+def test_a_new_toctree_whose_before_toctree_is_absent_is_refused_naming_the_file_and_the_caption(tmp_path):
+    host = package_host(tmp_path / "p", {INDEX: "Title\n=====\n\n" + SENSOR_BLOCK.replace("Sensor", "Other")})
+    entry = ToctreeEntry(INDEX, caption="Sensor", entry="reference/sensor_classification", before="API Reference")
+    plan = Plan(host.root)
+    with pytest.raises(AnchorMissing) as error:
+        entry.apply(plan)
+    assert str(error.value) == (
+        f"{INDEX} does not have a toctree captioned 'API Reference': add it by hand or fix the file, then run again"
+    )
+    assert plan.changes == []
+
+
+def test_the_changelog_line_in_flash_has_the_pull_request_to_do_listed_at_its_line_while_it_is_there(tmp_path):
+    host = flash_host(tmp_path / "flash")
+    ctx = context("sensor_clf", "sensor", **SENSOR_CLF)
+    (line,) = ChangelogLine.for_task(host, ctx, Plan(host.root))
+    expected_text = f"- Added the `SensorClfClassifier` task: {ctx['description']}{PR_LINK}\n"
+    assert (line.file, line.text, line.todo) == ("CHANGELOG.md", expected_text, CHANGELOG_TODO)
+    assert CHANGELOG_TODO == "put your pull request's number in place of ???? (twice)"
+    package = package_host(tmp_path / "p")
+    (plain,) = ChangelogLine.for_task(
+        package, context("sensor_clf", "sensor", package="team_tasks"), Plan(package.root)
+    )
+    assert plain.todo == ""
+
+    # The to-do, numbered from 1, at the first copy of the line as written; none once it is reworded or gone.
+    head = "## [Unreleased]\n\n### Added\n\n"
+    assert line.todos(head + line.text) == [f"5: {CHANGELOG_TODO}"]
+    assert line.todos(head + line.text + "- Other.\n" + line.text) == [f"5: {CHANGELOG_TODO}"]
+    filled = line.text.replace("????", "1234")
+    assert line.present(head + filled) and line.todos(head + filled) == []
+    assert line.todos(head) == []
+    # A line without a to-do has none, there or not.
+    assert replace(line, todo="").todos(head + line.text) == [] and replace(line, todo="").todos(head) == []
+
+    # Every to-do of the task's records, as <file>:<line>: <what to do>; none for a file gone or unreadable.
+    records = add(host, ctx)
+    assert register.todos(host, records) == [f"CHANGELOG.md:11: {CHANGELOG_TODO}"]
+    (host.root / "CHANGELOG.md").write_text(text(host.root, "CHANGELOG.md").replace("????", "1234"))
+    assert register.todos(host, records) == []
+    (host.root / "CHANGELOG.md").write_bytes(b"\xff\n" + line.text.encode())
+    assert register.todos(host, records) == []
+    (host.root / "CHANGELOG.md").unlink()
+    assert register.todos(host, records) == []
+
+
+def test_a_changelog_lines_locator_is_the_class_it_names_or_else_its_text():
+    named = ChangelogLine("CHANGELOG.md", text=LINE)
+    assert named.locator() == '["changelog-line", "CHANGELOG.md", "MyClassifier"]'
+    assert named.locator() == ChangelogLine("CHANGELOG.md", text=LINE[:-1] + PR_LINK + "\n").locator()
+    unnamed = ChangelogLine("CHANGELOG.md", text="- Added a task.\n")
+    assert unnamed.locator() == '["changelog-line", "CHANGELOG.md", "- Added a task.\\n"]'
+
+
+def test_the_examples_case_names_the_data_type_in_words_and_splits_its_marks_past_the_line_width(tmp_path):
+    host = flash_host(tmp_path / "flash")
+
+    def case(data_type: str, *, flag: bool = True) -> str:
+        ctx = context("t", data_type)
+        if not flag:  # an earlier version's context: the scikit-learn flag
+            del ctx["topic_flag"]
+        (entry,) = ExamplesTestEntry.for_task(host, ctx, Plan(host.root))
+        return entry.text
+
+    def one_line(data_type: str, flag: str) -> str:
+        marks = f'pytest.mark.skipif(not {flag}, reason="{data_type.replace("_", " ")} libraries aren\'t installed")'
+        return f'        pytest.param(\n            "{data_type}",\n            "{data_type}_classification.py",\n' + (
+            f"            marks={marks},\n        ),\n"
+        )
+
+    def split(data_type: str, flag: str) -> str:
+        condition = f'not {flag}, reason="{data_type.replace("_", " ")} libraries aren\'t installed"'
+        return f'        pytest.param(\n            "{data_type}",\n            "{data_type}_classification.py",\n' + (
+            f"            marks=pytest.mark.skipif(\n                {condition}\n            ),\n        ),\n"
+        )
+
+    # The marks line as wide as the line width (120) stays whole; one column more, it is split as black splits it.
+    assert len(one_line("point_cloud", "_TOPIC_POINT_CLOUD_AVAILABLE").splitlines()[3]) == 120
+    assert case("point_cloud") == one_line("point_cloud", "_TOPIC_POINT_CLOUD_AVAILABLE")
+    assert len(one_line("point_cloud_detection", "_SKLEARN_AVAILABLE").splitlines()[3]) == 120
+    assert case("point_cloud_detection", flag=False) == one_line("point_cloud_detection", "_SKLEARN_AVAILABLE")
+    assert len(one_line("point_cloud_detections", "_SKLEARN_AVAILABLE").splitlines()[3]) == 121
+    assert case("point_cloud_detections", flag=False) == split("point_cloud_detections", "_SKLEARN_AVAILABLE")
+    assert case("point_clouds") == split("point_clouds", "_TOPIC_POINT_CLOUDS_AVAILABLE")
+
+
+def test_the_test_matrix_rows_are_their_plain_values_and_their_lines():
+    flow = "          - { os: 'ubuntu-20.04', python-version: 3.9, topic: 'core', extra: [] }\n"
+    block = "          - os: x\n            topic: sensor\n            run: |\n              echo\n"
+    closed = "          - { os: b, topic: audio,\n}\n"  # the brace at column 0 ends the row at column 1
+    text_ = MATRIX + flow + block + closed + "          - os: y\n            topic: graph\n"
+    assert matrix_rows(text_, WORKFLOW) == [
+        Row(
+            {"os": "ubuntu-20.04", "python-version": "3.9", "topic": "core"},
+            {"os": "'ubuntu-20.04'", "python-version": "3.9", "topic": "'core'"},
+            5,
+            5,
+            12,
+            True,
+        ),
+        Row(
+            {"os": "x", "topic": "sensor", "run": "echo\n"},
+            {"os": "x", "topic": "sensor", "run": "|\n              echo\n"},
+            6,
+            9,
+            12,
+            False,
+        ),
+        Row({"os": "b", "topic": "audio"}, {"os": "b", "topic": "audio"}, 10, 11, 12, False),
+        Row({"os": "y", "topic": "graph"}, {"os": "y", "topic": "graph"}, 12, 13, 12, False),
+    ]
+    assert matrix_rows("jobs: {}\n", WORKFLOW) is None
+
+
+def test_a_ci_row_whose_last_value_is_a_block_scalar_is_taken_out_to_its_last_line():
+    row = CiMatrixRow(WORKFLOW, topic="sensor", inserted=True)
+    block = "          - os: x\n            topic: sensor\n            run: |\n              echo\n"
+    for after in (_row("core"), "    timeout: 3\n", ""):
+        workflow = MATRIX + _row("core") + block + after
+        assert row.undo(workflow, []) == MATRIX + _row("core") + after, after
+    # A flow row whose closing brace is at column 0: the brace's line is its last.
+    closed = "          - { os: b, topic: sensor,\n}\n"
+    assert row.undo(MATRIX + _row("core") + closed + _row("audio"), []) == MATRIX + _row("core") + _row("audio")
+
+
+def test_a_ci_row_already_there_is_not_inserted_and_an_unparsable_workflow_is_refused_naming_it(tmp_path):
+    host = flash_host(tmp_path / "flash")
+    (host.root / WORKFLOW).write_text(MATRIX + _row("core") + _row("sensor"))
+    plan = Plan(host.root)
+    record = CiMatrixRow(WORKFLOW, topic="sensor", inserted=True).apply(plan)
+    assert (record.inserted, record.created) == (False, False) and plan.writes == []
+    row = CiMatrixRow(WORKFLOW, topic="sensor", inserted=True)
+    for call in (lambda: row.present("jobs: [\n"), lambda: row.undo("jobs: [\n", [])):
+        with pytest.raises(AnchorMissing) as error:
+            call()
+        assert str(error.value) == f"{WORKFLOW} is not YAML (line 2): fix it, then run again"
