@@ -1975,6 +1975,13 @@ def test_the_changelog_line_in_flash_has_the_pull_request_to_do_listed_at_its_li
     # Every to-do of the task's records, as <file>:<line>: <what to do>; none for a file gone or unreadable.
     records = add(host, ctx)
     assert register.todos(host, records) == [f"CHANGELOG.md:11: {CHANGELOG_TODO}"]
+    # A record's file that cannot be read (reported by missing) does not hide the to-dos of the records after it.
+    other = next(record for record in records if record.file != "CHANGELOG.md")
+    kept = (host.root / other.file).read_bytes()
+    (host.root / other.file).write_bytes(b"\xff\n")
+    changelog = [record for record in records if record.file == "CHANGELOG.md"]
+    assert register.todos(host, [other, *changelog]) == [f"CHANGELOG.md:11: {CHANGELOG_TODO}"]
+    (host.root / other.file).write_bytes(kept)
     (host.root / "CHANGELOG.md").write_text(text(host.root, "CHANGELOG.md").replace("????", "1234"))
     assert register.todos(host, records) == []
     (host.root / "CHANGELOG.md").write_bytes(b"\xff\n" + line.text.encode())
