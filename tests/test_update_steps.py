@@ -819,3 +819,16 @@ def test_what_an_update_refuses_before_it_starts(repo, tmp_path, own_home):
         usage_error(update_tasks, empty, all_tasks=True)
         == f"{empty.resolve()} has no flash-new tasks: nothing to update"
     )
+
+
+def test_a_task_at_the_newest_version_naming_the_earlier_template_source_names_the_projects_copy(repo):
+    # flash-new 0.1.0 recorded its bundle in the home folder: a refresh writes the project's copy in its place
+    answers_file = repo / ".flash-new/alpha.yml"
+    written = answers_file.read_text()
+    own = f"_src_path: {template.SRC_PATH}\n"
+    assert written.count(own) == 1
+    answers_file.write_text(written.replace(own, f"_src_path: {template.LEGACY_SRC_PATH}\n"))
+    git_commit_all(repo, "an answers file of flash-new 0.1.0")
+
+    assert update_task(repo, "alpha") == Updated("alpha", CURRENT, CURRENT, changed=[".flash-new/alpha.yml"])
+    assert answers_file.read_text() == written
