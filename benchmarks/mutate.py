@@ -8,6 +8,7 @@ printed as Markdown and written to ``build/mutate/results.json``, with each surv
 
     python benchmarks/mutate.py [--max-children N] [MODULE ...]     # default: every module below
     python benchmarks/mutate.py --survivors [MODULE ...]             # after tests were added: see below
+    python benchmarks/mutate.py --survivors-only [MODULE ...]        # the same, leaving unchecked mutants unchecked
 
     python benchmarks/mutate.py --resume [MODULE ...]                # go on with a run that was stopped
     python benchmarks/mutate.py --report [MODULE ...]                # results so far, running nothing
@@ -132,19 +133,22 @@ def resume(module: str, previous: dict | None, children: int) -> dict:
     return _results(scratch, module, MODULES[module], seconds)
 
 
-def rerun_survivors(module: str, previous: dict, children: int) -> dict:
-    """Run again, with the current tests, the mutants ``previous`` (the module's last result) left alive, and
-    those a stopped run did not check (one mutmut run: stats and the clean test run are made once)."""
+def rerun_survivors(module: str, previous: dict, children: int, unchecked: bool = True) -> dict:
+    """Run again, with the current tests and test selection, the mutants ``previous`` (the module's last result)
+    left alive, and (``unchecked``) those a stopped run did not check (one mutmut run: stats and the clean test
+    run are made once)."""
     scratch = _scratch(module)
     _check_unchanged(scratch, module)
     shutil.rmtree(scratch / "tests")
     shutil.copytree(REPO / "tests", scratch / "tests", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    (scratch / "pyproject.toml").write_text((REPO / "pyproject.toml").read_text() + _config(module, MODULES[module]))
     (scratch / "mutants" / "mutmut-stats.json").unlink(missing_ok=True)  # associate the new tests too
-    names = [survivor["name"] for survivor in previous["survivors"]] + _not_checked(scratch, module)
+    names = [survivor["name"] for survivor in previous["survivors"]]
+    names += _not_checked(scratch, module) if unchecked else []
     seconds = previous["seconds"]
     if names:
         seconds += _mutmut(scratch, module, ["--max-children", str(children), *names], log="mutmut-rerun.log")
-    result = _results(scratch, module, previous["tests"], seconds)
+    result = _results(scratch, module, MODULES[module], seconds)
     result["rerun"] = {"mutants": len(names), "first_run_seconds": previous["seconds"]}
     return result
 
@@ -188,7 +192,7 @@ def _results(scratch: Path, module: str, tests: list[str], seconds: float) -> di
 
 def main(argv: list[str]) -> None:
     children, how = 1, "run"
-    if argv[:1] in (["--survivors"], ["--resume"], ["--report"]):
+    if argv[:1] in (["--survivors"], ["--survivors-only"], ["--resume"], ["--report"]):
         how, argv = argv[0].removeprefix("--"), argv[1:]
     if argv[:1] == ["--max-children"]:
         children, argv = int(argv[1]), argv[2:]
@@ -197,9 +201,9 @@ def main(argv: list[str]) -> None:
     results_file = WORK / "results.json"
     results = json.loads(results_file.read_text()) if results_file.exists() else {}
     for module in modules:
-        if how == "survivors":
+        if how in ("survivors", "survivors-only"):
             print(f"running {module}'s survivors again with the current tests ...", flush=True)
-            results[module] = rerun_survivors(module, results[module], children)
+            results[module] = rerun_survivors(module, results[module], children, unchecked=how == "survivors")
         elif how == "resume":
             print(f"going on with {module}'s stopped run ...", flush=True)
             results[module] = resume(module, results.get(module), children)
