@@ -154,6 +154,32 @@ def _flags(records) -> list[tuple[str, str, bool, bool]]:
     return [(r.kind, r.file, r.inserted, r.created) for r in records]
 
 
+# What a sensor task in a Flash checkout registers (kind, file, inserted, created), Flash Zero's entry aside.
+SENSOR_FLAGS = [
+    ("package-export", "src/flash/sensor/__init__.py", True, True),
+    ("tests-package", "tests/sensor/__init__.py", False, True),
+    ("toctree-entry", INDEX, True, True),
+    ("toctree-entry", INDEX, True, False),
+    ("api-section", "docs/source/api/sensor.rst", True, True),
+    ("changelog-line", "CHANGELOG.md", True, False),
+    ("topic-flag", FLAGS_FILE, True, False),
+    ("topic-extra", FLAGS_FILE, True, False),
+    ("topic-requirements", "requirements/datatype_sensor.txt", False, True),
+    ("topic-requirements", "requirements/testing_sensor.txt", False, True),
+    ("ci-matrix-row", WORKFLOW, True, False),
+    ("examples-test-import", SCRIPTS, True, False),
+    ("examples-test-entry", SCRIPTS, True, False),
+]
+
+
+def applied(host: Host, registration) -> tuple[str, object, str]:
+    """The text of ``registration``'s file before, its record once applied, and the text the plan holds then."""
+    original = text(host.root, registration.file)
+    plan = Plan(host.root)
+    record = registration.apply(plan)
+    return original, record, plan.current(registration.file).decode()
+
+
 def text(root: Path, path: str) -> str:
     return (root / path).read_text()
 
@@ -247,22 +273,7 @@ def test_a_new_data_type_in_flash_writes_exactly_these_bytes_and_records_what_it
         '    "flash.video.classification",\n]',
         '    "flash.video.classification",\n    "flash.sensor.classification",\n]',
     )
-    assert _flags(records) == [
-        ("package-export", "src/flash/sensor/__init__.py", True, True),
-        ("tests-package", "tests/sensor/__init__.py", False, True),
-        ("toctree-entry", INDEX, True, True),
-        ("toctree-entry", INDEX, True, False),
-        ("api-section", "docs/source/api/sensor.rst", True, True),
-        ("changelog-line", "CHANGELOG.md", True, False),
-        ("topic-flag", FLAGS_FILE, True, False),
-        ("topic-extra", FLAGS_FILE, True, False),
-        ("topic-requirements", "requirements/datatype_sensor.txt", False, True),
-        ("topic-requirements", "requirements/testing_sensor.txt", False, True),
-        ("ci-matrix-row", WORKFLOW, True, False),
-        ("examples-test-import", SCRIPTS, True, False),
-        ("examples-test-entry", SCRIPTS, True, False),
-        ("flash-zero-entry", MAIN, True, False),
-    ]
+    assert _flags(records) == [*SENSOR_FLAGS, ("flash-zero-entry", MAIN, True, False)]
     assert register.missing(host, records) == []
 
 
@@ -303,21 +314,7 @@ def test_a_second_task_of_the_data_type_adds_its_own_lines_and_owns_what_the_fir
     assert after["tests/sensor/__init__.py"] == b""
     # What the first task made (the folder's package, the toctree, the API page, the topic, the import) is the
     # second's too.
-    assert _flags(records) == [
-        ("package-export", "src/flash/sensor/__init__.py", True, True),
-        ("tests-package", "tests/sensor/__init__.py", False, True),
-        ("toctree-entry", INDEX, True, True),
-        ("toctree-entry", INDEX, True, False),
-        ("api-section", "docs/source/api/sensor.rst", True, True),
-        ("changelog-line", "CHANGELOG.md", True, False),
-        ("topic-flag", FLAGS_FILE, True, False),
-        ("topic-extra", FLAGS_FILE, True, False),
-        ("topic-requirements", "requirements/datatype_sensor.txt", False, True),
-        ("topic-requirements", "requirements/testing_sensor.txt", False, True),
-        ("ci-matrix-row", WORKFLOW, True, False),
-        ("examples-test-import", SCRIPTS, True, False),
-        ("examples-test-entry", SCRIPTS, True, False),
-    ]
+    assert _flags(records) == SENSOR_FLAGS
     assert [r.inserted for r in records if r.kind == "toctree-entry"] == [True, True]
 
 
@@ -774,9 +771,8 @@ def test_an_api_section_on_an_empty_or_blank_page_is_the_page(tmp_path):
     section = ApiSection.for_task(host, context("anomaly", "tabular", "regression"), Plan(host.root))[0]
     for page in ("", "\n\n"):
         (host.root / section.file).write_text(page)
-        plan = Plan(host.root)
-        record = section.apply(plan)
-        assert plan.current(section.file).decode() == section.text
+        _, record, written = applied(host, section)
+        assert written == section.text
         assert (record.inserted, record.created) == (True, False)
     assert ApiSection.for_task(package_host(tmp_path / "p"), context("a", "s", package="t"), Plan(tmp_path)) == []
 
@@ -1337,9 +1333,7 @@ def test_an_api_section_is_appended_keeping_what_ends_the_page_but_its_final_new
     section = ApiSection.for_task(host, context("anomaly", "tabular", "regression"), Plan(host.root))[0]
     for page in ("H\n\n    classification.data.SomeInputX\n\n\n", "H\n\nlast line  \n"):
         (host.root / section.file).write_text(page)
-        plan = Plan(host.root)
-        record = section.apply(plan)
-        written = plan.current(section.file).decode()
+        _, record, written = applied(host, section)
         assert written == page.rstrip("\n") + "\n\n" + section.text
         assert record.undo(written, []) == page.rstrip("\n") + "\n"
 
@@ -1595,10 +1589,7 @@ def test_a_task_registers_its_topic_in_a_flash_checkout_only_from_the_version_th
 def test_the_topic_flag_goes_after_the_last_topic_flag_and_only_it_is_taken_out(tmp_path):
     host = flash_host(tmp_path / "flash")
     flag = TopicFlag(FLAGS_FILE, name="_TOPIC_SENSOR_AVAILABLE", text=SENSOR_FLAG)
-    original = text(host.root, FLAGS_FILE)
-    plan = Plan(host.root)
-    record = flag.apply(plan)
-    edited = plan.current(FLAGS_FILE).decode()
+    original, record, edited = applied(host, flag)
     assert edited == original.replace(LAST_FLAG, LAST_FLAG + SENSOR_FLAG)
     assert (record.inserted, record.created) == (True, False)
     assert record.present(edited) and not flag.present(original)
@@ -1699,10 +1690,7 @@ def test_the_topic_flag_and_extra_are_refused_where_their_file_or_anchor_is_miss
 def test_the_topic_extra_goes_last_in_the_mapping_and_only_its_entry_is_taken_out(tmp_path):
     host = flash_host(tmp_path / "flash")
     extra = TopicExtra(FLAGS_FILE, key="sensor", text=SENSOR_EXTRA)
-    original = text(host.root, FLAGS_FILE)
-    plan = Plan(host.root)
-    record = extra.apply(plan)
-    edited = plan.current(FLAGS_FILE).decode()
+    original, record, edited = applied(host, extra)
     assert edited == original.replace(LAST_EXTRA + "}\n", LAST_EXTRA + SENSOR_EXTRA + "}\n")
     assert (record.inserted, record.created) == (True, False)
     assert record.present(edited) and not extra.present(original)
@@ -1749,10 +1737,7 @@ def test_the_topic_requirements_are_made_when_missing_and_deleted_only_untouched
 def test_the_ci_row_goes_after_the_last_row_of_the_latest_requirements_with_its_os_and_python(tmp_path):
     host = flash_host(tmp_path / "flash")
     row = CiMatrixRow(WORKFLOW, topic="sensor")
-    original = text(host.root, WORKFLOW)
-    plan = Plan(host.root)
-    record = row.apply(plan)
-    edited = plan.current(WORKFLOW).decode()
+    original, record, edited = applied(host, row)
     assert edited == original.replace(AUDIO_ROW, AUDIO_ROW + SENSOR_ROW)
     assert (record.inserted, record.created) == (True, False)
     assert record.present(edited) and not row.present(original)
