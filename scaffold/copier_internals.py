@@ -119,21 +119,26 @@ def temporary_folder(prefix: str = "flash-new-") -> Iterator[Path]:
     import tempfile
     import time
 
-    folder = Path(tempfile.mkdtemp(prefix=prefix))
+    from scaffold.interrupts import signals_deferred, signals_interrupt
+
     previous = tempfile.tempdir
-    tempfile.tempdir = str(folder)
+    folder = None
     try:
+        # Made and named to the removal below, or not made: a signal waits for the end of this step. (The first
+        # use of tempfile also leaves a probe file in the system's temporary folder when it is cut short.)
+        with signals_deferred():
+            folder = Path(tempfile.mkdtemp(prefix=prefix))
+            tempfile.tempdir = str(folder)
         yield folder
     finally:
-        from scaffold.plan import signals_interrupt
-
-        tempfile.tempdir = previous
         with signals_interrupt(ignore=True):  # a second Ctrl-C must not leave the folder half removed
+            tempfile.tempdir = previous
             deadline = time.monotonic() + 5
-            shutil.rmtree(folder, ignore_errors=True)
-            while folder.exists() and time.monotonic() < deadline:
-                time.sleep(0.05)
+            while folder is not None and folder.exists():
                 shutil.rmtree(folder, ignore_errors=True)
+                if not folder.exists() or time.monotonic() > deadline:
+                    break
+                time.sleep(0.05)
 
 
 # ---- the answers of a run ---------------------------------------------------------------------------------------

@@ -44,6 +44,13 @@ class ConflictError(FlashNewError):
     exit_code = 1
 
 
+class Cancelled(FlashNewError):
+    """The user stopped the run (Ctrl-C, or SIGTERM); what it had written is restored (exit code 130, 128 + SIGINT,
+    as shells report a run Ctrl-C stopped)."""
+
+    exit_code = 130
+
+
 class CheckFailed(FlashNewError):
     """``flash-new check`` found tasks that are out of date, incomplete or unfinished (exit code 1)."""
 

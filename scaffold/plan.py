@@ -13,16 +13,15 @@ from __future__ import annotations
 import difflib
 import os
 import shutil
-import signal
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from scaffold import state
 from scaffold.errors import ConflictError, UsageError, WriteError
 from scaffold.host import repository
+from scaffold.interrupts import signals_interrupt
 from scaffold.state import JOURNAL, Journal
 
 WRITES = ("create", "modify", "delete")
@@ -273,28 +272,3 @@ def rollback(root: Path | None = None) -> list[str]:
         for folder in journal.dirs:
             _remove_empty(root / folder)
     return restored
-
-
-@contextmanager
-def signals_interrupt(ignore: bool = False) -> Iterator[None]:
-    """Turn SIGTERM into KeyboardInterrupt (or ignore SIGINT and SIGTERM) while the block runs."""
-    try:
-        old = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
-    except ValueError:  # not the main thread: signals cannot be handled here
-        yield
-        return
-
-    def interrupt(signum, frame):
-        raise KeyboardInterrupt
-
-    try:
-        for sig in old:
-            signal.signal(sig, signal.SIG_IGN if ignore else interrupt)
-    except ValueError:
-        yield
-        return
-    try:
-        yield
-    finally:
-        for sig, handler in old.items():
-            signal.signal(sig, handler)

@@ -9,7 +9,7 @@ import warnings
 from dataclasses import dataclass
 
 from scaffold import state, template
-from scaffold.errors import UsageError
+from scaffold.errors import Cancelled, UsageError
 
 
 @dataclass
@@ -48,7 +48,7 @@ def render(
     from copier.errors import CopierAnswersInterrupt, InvalidConfigFileError, MissingSettingsWarning, UserMessageError
 
     from scaffold.copier_internals import combined_answers, compile_once, temporary_folder
-    from scaffold.plan import signals_interrupt
+    from scaffold.interrupts import signals_interrupt
 
     src, ref = template.source(vcs_ref)
     # copier prints some errors itself before raising them, even when quiet: the errors below say them in one line
@@ -69,7 +69,7 @@ def render(
                 )
         except (CopierAnswersInterrupt, KeyboardInterrupt) as error:
             where = "at a question" if interactive else "while rendering"
-            raise UsageError(f"cancelled {where}: nothing was written; run the command again to start over") from error
+            raise Cancelled(f"cancelled {where}: nothing was written; run the command again to start over") from error
         except InvalidConfigFileError as error:
             raise UsageError(
                 f"the template's copier.yml at {ref or src} is not valid: choose another version, or fix the template"

@@ -44,9 +44,10 @@ from pathlib import Path
 from scaffold import register, registrations, state, template, trust
 from scaffold.errors import ConflictError, UntrustedTemplate, UsageError
 from scaffold.host import Host, detect, repository
+from scaffold.interrupts import signals_deferred, signals_interrupt
 from scaffold.merge import conflict_lines
 from scaffold.names import DEFAULT_TASK_TYPES, FLAGS, IDENTITY, TaskOptions, check_generated
-from scaffold.plan import WRITES, Change, Plan, check_no_journal, signals_interrupt
+from scaffold.plan import WRITES, Change, Plan, check_no_journal
 from scaffold.registrations import Registration
 from scaffold.registrations.base import read, write
 from scaffold.tasks import Task, check_context, edited_files, find_task, load_tasks, new_record
@@ -370,9 +371,11 @@ def _workspace(root: Path, count: int) -> Iterator[tuple[Path, Callable[[], None
             raise
         return
     top = Path(git(root, "rev-parse", "--show-toplevel").strip()).resolve()
-    scratch = Path(tempfile.mkdtemp(prefix="flash-new-update-"))
-    tree = scratch / "tree"
+    scratch = None
     try:
+        with signals_deferred():  # the folder is made and named to the removal below, or not made
+            scratch = Path(tempfile.mkdtemp(prefix="flash-new-update-"))
+        tree = scratch / "tree"
         git(root, *_NO_HOOKS, "worktree", "add", "-q", "--detach", str(tree), head)
         yield tree / root.relative_to(top), lambda: _commit_all(tree)
         _commit_all(tree)
@@ -392,8 +395,9 @@ def _workspace(root: Path, count: int) -> Iterator[tuple[Path, Callable[[], None
                 )
     finally:
         with signals_interrupt(ignore=True):
-            git(root, "worktree", "remove", "--force", str(tree), check=False)
-            shutil.rmtree(scratch, ignore_errors=True)
+            if scratch is not None:
+                git(root, "worktree", "remove", "--force", str(scratch / "tree"), check=False)
+                shutil.rmtree(scratch, ignore_errors=True)
             git(root, "worktree", "prune", check=False)
 
 

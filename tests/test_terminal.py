@@ -161,7 +161,7 @@ def test_ctrl_c_at_a_question_writes_nothing(tmp_path):
     child.sendcontrol("c")
     child.expect(pexpect.EOF)
     child.close()
-    assert child.exitstatus == 2
+    assert child.exitstatus == 130
     shown = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", child.before).replace("\r", "")  # as the terminal shows it
     lines = [line for line in shown.splitlines() if line.startswith("flash-new: error:")]
     assert lines == [
@@ -189,11 +189,15 @@ def test_completion_options_are_in_the_help():
     assert "--install-completion" in result.stdout and "--show-completion" in result.stdout
 
 
-def _as_flash_new(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    """The command line under the name its console script has (completion scripts are keyed on it)."""
+def _as_flash_new(*args: str, env: dict | None = None, in_bash: bool = False) -> subprocess.CompletedProcess:
+    """The command line under the name its console script has (completion scripts are keyed on it).
+
+    ``in_bash``: run by a bash that stays its parent, as a user's shell does (typer names the shell it runs in).
+    """
     code = "import sys; sys.argv[0] = 'flash-new'; from scaffold.cli import main; main()"
+    shell = ["bash", "-c", '"$@"; exit $?', "bash"] if in_bash else []
     return subprocess.run(
-        [sys.executable, "-c", code, *args],
+        [*shell, sys.executable, "-c", code, *args],
         capture_output=True,
         text=True,
         env={**os.environ, "PYTHONPATH": str(REPO), **(env or {})},
@@ -202,7 +206,7 @@ def _as_flash_new(*args: str, env: dict | None = None) -> subprocess.CompletedPr
 
 
 def test_show_completion_prints_a_bash_script_for_flash_new():
-    result = _as_flash_new("--show-completion", "bash")
+    result = _as_flash_new("--show-completion", in_bash=True)
     assert result.returncode == 0, result.stderr
     assert "complete -o default -F _flash_new_completion flash-new" in result.stdout
     assert "_FLASH_NEW_COMPLETE=complete_bash" in result.stdout
