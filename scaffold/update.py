@@ -40,6 +40,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from scaffold import register, registrations, state, template, trust
 from scaffold.errors import ConflictError, UntrustedTemplate, UsageError
@@ -51,6 +52,9 @@ from scaffold.plan import WRITES, Change, Plan, check_no_journal
 from scaffold.registrations import Registration
 from scaffold.registrations.base import read, write
 from scaffold.tasks import Task, check_context, edited_files, find_task, load_tasks, new_record
+
+if TYPE_CHECKING:
+    from scaffold.render import Rendered
 
 _NO_HOOKS = ("-c", f"core.hooksPath={os.devnull}", "-c", "commit.gpgsign=false")
 # Answers an update may change: copier re-renders the task with them and merges the contributor's edits.
@@ -90,6 +94,14 @@ class Updated:
         if self.preview is not None:
             data["changes"] = [{"path": c.path, "action": c.action, "diff": c.diff()} for c in self.preview]
         return data
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A task's answers (copier's internal ones left out) and their render at the target version."""
+
+    answers: dict
+    rendered: Rendered
 
 
 def git(root: Path, *args: str, check: bool = True, env: dict | None = None) -> str:
@@ -196,18 +208,21 @@ def reanswer(task: Task, data: dict, add_extras: Sequence[str] = ()) -> dict:
     return {key: getattr(options, key, data[key]) for key in data if key in REANSWERABLE or key in IDENTITY}
 
 
-def _check_render(task: Task, data: dict, target: str, write_cache: bool = True) -> None:
+def _check_render(task: Task, data: dict, target: str, write_cache: bool = True) -> Checked:
     """Refuse answers whose code would not fit (names too wide, clashing): render them before copier writes.
 
-    The answers come from the answers file (named in the message) and ``data`` (named by their flags).
+    The answers come from the answers file (named in the message) and ``data`` (named by their flags). The
+    render is returned with the answers it was given: the task's record is made from it when copier's answers,
+    once it has updated the task, are these ones.
     """
     from scaffold.render import render
 
     answers = {key: value for key, value in task.answers.items() if not key.startswith("_")}
+    answers = {**answers, **data}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
-            rendered = render({**answers, **data}, vcs_ref=target, write_cache=write_cache)
+            rendered = render(answers, vcs_ref=target, write_cache=write_cache)
         except UsageError as error:
             raise UsageError(
                 f"task {task.name!r} cannot be rendered at {target} ({error}): nothing was changed; "
@@ -215,6 +230,7 @@ def _check_render(task: Task, data: dict, target: str, write_cache: bool = True)
             ) from error
     where = state.answers_path(task.name)
     check_generated(rendered.files, rendered.context, lambda key: FLAGS[key] if key in data else f"{where}: {key}")
+    return Checked(answers, rendered)
 
 
 def _updatable(
@@ -282,23 +298,25 @@ def update_tasks(
     if (data or add_extras) and len(tasks) > 1:
         raise UsageError("answers re-answer one task: name a single task to give them to")
     answers = reanswer(tasks[0], data or {}, add_extras) if data or add_extras else {}
-    for task in tasks:  # answers giving code linters reject stop here, before copier runs
-        _check_render(task, answers, target, write_cache=not dry_run)
+    # answers giving code linters reject stop here, before copier runs
+    checked = {task.name: _check_render(task, answers, target, write_cache=not dry_run) for task in tasks}
     check_clean(root)
     if dry_run:
         with _scratch_clone(root) as copy:
-            return _update_all(copy, tasks, target, answers, preview=True)
-    return _update_all(root, tasks, target, answers)
+            return _update_all(copy, tasks, target, answers, checked, preview=True)
+    return _update_all(root, tasks, target, answers, checked)
 
 
-def _update_all(root: Path, tasks: Sequence[Task], target: str, data: dict, preview: bool = False) -> list[Updated]:
+def _update_all(
+    root: Path, tasks: Sequence[Task], target: str, data: dict, checked: dict[str, Checked], preview: bool = False
+) -> list[Updated]:
     results = []
     # SIGTERM stops an update as Ctrl-C does: through the restore below, never halfway through copier's writes.
     with signals_interrupt(), _workspace(root, len(tasks)) as (where, snapshot):
         for index, task in enumerate(tasks):
             if index:
                 snapshot()
-            result = _update_one(where, task, target, data, write_cache=not preview)
+            result = _update_one(where, task, target, data, checked.get(task.name), write_cache=not preview)
             if preview:
                 result.preview = _changes(where, result.changed, result.conflicts)
             results.append(result)
@@ -455,7 +473,14 @@ def _plan_source(root: Path, task_name: str, plan: Plan) -> None:
     plan.add(template.SRC_PATH, template.project_bundle(root), generated=False)
 
 
-def _update_one(root: Path, task: Task, target: str, data: dict, write_cache: bool = True) -> Updated:
+def _update_one(
+    root: Path, task: Task, target: str, data: dict, checked: Checked | None = None, write_cache: bool = True
+) -> Updated:
+    """Update one task with copier, then plan its registrations, record and template source, and apply them.
+
+    The record is made from a render of copier's answers at the version copier reached: ``checked``, the render
+    made of the same answers at that version before copier ran, or else a new one.
+    """
     from scaffold.render import render
 
     host = detect(root, task.answers.get("package"))
@@ -469,11 +494,13 @@ def _update_one(root: Path, task: Task, target: str, data: dict, write_cache: bo
     version = str(answers.get("_commit", target))
     changed = changed_paths(root)
     conflicts = _conflicts(root, changed)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # copier warns of its missing settings file
-        rendered = render(
-            {k: v for k, v in answers.items() if not k.startswith("_")}, vcs_ref=version, write_cache=write_cache
-        )
+    own = {k: v for k, v in answers.items() if not k.startswith("_")}
+    if checked is not None and checked.answers == own and checked.rendered.version == version:
+        rendered = checked.rendered
+    else:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # copier warns of its missing settings file
+            rendered = render(own, vcs_ref=version, write_cache=write_cache)
     plan = Plan(root)
     records, reregistered = _reregister(host, task, rendered.context, plan)
     generated = {path: text for path, text in rendered.files.items() if path != answers_file}

@@ -22,7 +22,7 @@ from scaffold import template, update
 from scaffold.errors import ConflictError, InvalidState, UntrustedTemplate, UsageError
 from scaffold.names import TaskOptions
 from scaffold.plan import Change
-from scaffold.tasks import Task, create_task, digest
+from scaffold.tasks import Task, create_task, digest, find_task
 from scaffold.update import (
     Updated,
     _changes,
@@ -690,6 +690,41 @@ def test_an_update_brings_the_change_keeps_the_edit_and_then_only_puts_back_regi
     )
     assert answers(repo)["description"] == "Sort alpha examples by their features."
     assert (repo / MODEL).read_text().endswith(HAND_EDIT)
+
+
+def test_the_render_that_checked_the_answers_makes_the_record_unless_copier_changed_them(
+    repo, vnext_release, monkeypatch
+):
+    from scaffold import render as rendering
+
+    renders = []
+    real = rendering.render
+
+    def spy(answers, **kwargs):
+        renders.append((kwargs.get("vcs_ref"), dict(answers)))
+        return real(answers, **kwargs)
+
+    monkeypatch.setattr(rendering, "render", spy)
+    vnext_release.use(monkeypatch)
+    update_task(repo, "alpha")
+    # the current version, to check the record; the new one, before copier runs: no third render
+    assert [version for version, _ in renders] == [CURRENT, NEXT]
+    fresh = real(renders[-1][1], vcs_ref=NEXT)
+    assert record(repo)["files"] == {
+        path: digest(data) for path, data in fresh.files.items() if path != ".flash-new/alpha.yml"
+    }
+    assert record(repo)["context"] == fresh.context
+
+    # answers copier wrote that are not the ones checked: the record is rendered from copier's
+    git_commit_all(repo, "update")
+    renders.clear()
+    task = find_task(repo, "alpha")
+    checked = update._check_render(task, {}, NEXT)
+    assert checked.answers == {key: value for key, value in answers(repo).items() if not key.startswith("_")}
+    changed = update.Checked({**checked.answers, "description": "Not what copier wrote."}, checked.rendered)
+    update._update_one(repo, task, NEXT, {"description": "Sort alpha examples."}, changed)
+    assert [version for version, _ in renders] == [NEXT, NEXT]
+    assert record(repo)["context"]["description"] == "Sort alpha examples."
 
 
 def test_a_colliding_edit_is_a_conflict_reported_in_the_result(repo, vnext_release, monkeypatch):
