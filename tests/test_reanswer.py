@@ -133,6 +133,26 @@ def test_a_new_input_and_the_cli_extra_are_registered_and_taken_back(flash_check
     assert tree_snapshot(root) == before
 
 
+def test_a_registration_no_longer_wanted_whose_file_is_gone_leaves_the_others_to_be_taken_back(flash_checkout):
+    """The contributor deleted ``__main__.py`` (the Flash Zero entry's file); the inputs' API entries are still
+    taken back, in this process (every record after a lost one is still looked at)."""
+    root = flash_checkout
+    committed_task(root, "sensor")
+    update_task(root, "sensor", data={"inputs": ["numpy", "sklearn", "csv"], "extras": ["visualization", "cli"]})
+    api = root / "docs/source/api/sensor.rst"
+    assert "SensorCSVClassificationInput" in api.read_text()
+    git_commit_all(root, "csv and cli")
+    (root / "src/flash/__main__.py").unlink()
+    git_commit_all(root, "no Flash Zero")
+
+    update_task(root, "sensor", data={"inputs": ["numpy", "sklearn"], "extras": ["visualization"]})
+
+    assert "CSV" not in api.read_text()
+    assert not (root / "src/flash/__main__.py").exists()
+    records = json.loads((root / ".flash-new/sensor.json").read_text())["registrations"]
+    assert [r for r in records if r["file"] == "src/flash/__main__.py" or "CSV" in json.dumps(r)] == []
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
