@@ -12,7 +12,7 @@ import typer
 from typer.core import TyperGroup
 
 from scaffold import __version__
-from scaffold.errors import Cancelled, FlashNewError
+from scaffold.errors import CANCELLED, Cancelled, FlashNewError
 
 
 class _Commands(TyperGroup):
@@ -23,7 +23,7 @@ class _Commands(TyperGroup):
             try:
                 return super().invoke(ctx)
             except KeyboardInterrupt:  # Ctrl-C or SIGTERM where no step of the run says more: every restore has run
-                raise Cancelled("cancelled: run `flash-new check` to see where the repository stands") from None
+                raise Cancelled(CANCELLED) from None
         except FlashNewError as error:
             message = " ".join(str(error).splitlines())
             if message:  # an error without a message is a verdict the output already carries (``check --json``)

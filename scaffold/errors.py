@@ -44,6 +44,10 @@ class ConflictError(FlashNewError):
     exit_code = 1
 
 
+# What a run stopped where no step of it says more (every restore on the way out has run) tells the user.
+CANCELLED = "cancelled: run `flash-new check` to see where the repository stands"
+
+
 class Cancelled(FlashNewError):
     """The user stopped the run (Ctrl-C, or SIGTERM); what it had written is restored (exit code 130, 128 + SIGINT,
     as shells report a run Ctrl-C stopped)."""

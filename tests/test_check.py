@@ -223,7 +223,7 @@ def test_the_pre_commit_hook_runs_check_on_every_commit():
     assert hook["language"] == "python"
     assert hook["entry"] == "flash-new check"
     assert hook["pass_filenames"] is False and hook["always_run"] is True
-    assert '\nflash-new = "scaffold.cli:main"\n' in (REPO / "pyproject.toml").read_text()
+    assert '\nflash-new = "scaffold.__main__:main"\n' in (REPO / "pyproject.toml").read_text()
 
 
 # ---- the library in-process: which damage gives which finding --------------------------------------------------

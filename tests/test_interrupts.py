@@ -169,3 +169,19 @@ def test_a_run_cancelled_outside_its_steps_says_so_in_one_line_and_exits_130(han
     assert result.exit_code == 130
     assert result.stdout == ""
     assert result.stderr == "flash-new: error: cancelled: run `flash-new check` to see where the repository stands\n"
+
+
+@pytest.mark.parametrize("how", [["-m", "scaffold"], ["-c", "from scaffold.__main__ import main; main()"]])
+def test_ctrl_c_while_the_command_line_loads_is_a_cancellation_too(tmp_path, how):
+    """Ctrl-C lands while ``typer`` is imported (a module of that name that raises it stands in for the moment)."""
+    (tmp_path / "typer.py").write_text("raise KeyboardInterrupt\n")
+    result = subprocess.run(
+        [sys.executable, "-P", *how, "list"],
+        env={**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), str(REPO)])},
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert (result.returncode, result.stdout) == (130, "")
+    assert result.stderr == "flash-new: error: cancelled: run `flash-new check` to see where the repository stands\n"
