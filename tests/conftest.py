@@ -14,8 +14,11 @@ import pytest
 
 # Under `make test` two workers share the 2 cores: torch in each (in-process, and in every process a test starts,
 # which inherits the environment) uses one thread instead of one per core, so that neither waits on the other.
+# The pytest runs a test starts (a generated task's own suite) load no plugin of this environment: hypothesis's
+# alone costs a second per run, and a host's suite does not have them.
 if os.environ.get("PYTEST_XDIST_WORKER"):
     os.environ.setdefault("OMP_NUM_THREADS", "1")
+    os.environ.setdefault("PYTEST_DISABLE_PLUGIN_AUTOLOAD", "1")
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

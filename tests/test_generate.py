@@ -133,12 +133,16 @@ def test_born_green_in_an_external_package(package_host):
 @TRAIN
 def test_born_green_in_a_flash_checkout(flash_checkout):
     create_task(flash_checkout, TaskOptions("myclf", extras=["visualization", "cli"]))
-    result = run_pytest(flash_checkout, "tests/myclf/classification")
-    assert_green_in_flash(result, at_least=18)
+    # the task's tests, and the examples test list's entries of the new example (one pytest run: torch loads once)
+    result = run_pytest(flash_checkout, "tests/myclf/classification", "tests/examples/test_scripts.py", "-k", "myclf")
+    assert_green_in_flash(result, at_least=19)
     for check in ("forward", "jit_trace", "fit", "val", "test", "cli"):  # Flash's TaskTester ran its checks
         assert f"PASSED tests/myclf/classification/test_model.py::TestMyclfClassifier::test_{check}" in result.stdout
-    # the examples test list runs the new example
-    assert_all_passed(run_pytest(flash_checkout, "tests/examples/test_scripts.py", "-k", "myclf"), at_least=1)
+    passed = [line.split(" ", 1)[1] for line in result.stdout.splitlines() if line.startswith("PASSED ")]
+    assert [test for test in passed if test.startswith("tests/examples/")] == [
+        "tests/examples/test_scripts.py::test_example[myclf-myclf_classification.py]"
+    ], passed
+    assert all(test.startswith(("tests/myclf/classification/", "tests/examples/")) for test in passed), passed
 
 
 @TRAIN
