@@ -226,3 +226,21 @@ def test_remove_lists_a_file_already_deleted_as_nothing_to_do_and_succeeds(tmp_p
     assert gone not in [c.path for c in dry.writes]
     remove_task(root, "first")
     assert _files(root) == {path: data for path, data in pristine.items() if data != b"<dir>"}
+
+
+def test_remove_keeps_the_contributors_own_file_in_the_tasks_folder_and_lists_it(tmp_path):
+    root = make_package(tmp_path / "project")
+    create_task(root, TaskOptions("first"))
+    own = "src/team_tasks/first/classification/notes.py"
+    notes = b"# the contributor's own notes\n"
+    (root / own).write_bytes(notes)
+
+    plan = plan_remove(root, "first")
+    kept = [change for change in plan.changes if change.action == "keep"]
+    assert [(c.path, c.before, c.after) for c in kept] == [(own, notes, notes)]
+    assert own not in [c.path for c in plan.writes] and plan.conflicts == []
+    assert kept[0].diff() == "" and plan.current(own) == notes
+    assert plan.changes[-1] is kept[0]  # listed after the task's files and registrations
+    remove_task(root, "first")
+    assert (root / own).read_bytes() == notes
+    assert sorted(p.name for p in (root / "src/team_tasks/first/classification").iterdir()) == ["notes.py"]
