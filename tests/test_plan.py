@@ -244,3 +244,37 @@ def test_remove_keeps_the_contributors_own_file_in_the_tasks_folder_and_lists_it
     remove_task(root, "first")
     assert (root / own).read_bytes() == notes
     assert sorted(p.name for p in (root / "src/team_tasks/first/classification").iterdir()) == ["notes.py"]
+
+
+def test_what_a_plan_cannot_read_or_start_on_is_one_line_saying_what_to_do(tmp_path, monkeypatch):
+    from pathlib import Path
+
+    from scaffold.plan import Plan, check_no_journal
+
+    (tmp_path / "folder.py").mkdir()
+    (tmp_path / "locked.py").write_text("x = 1\n")
+    with pytest.raises(UsageError) as error:
+        Plan(tmp_path).current("folder.py")
+    assert str(error.value) == "folder.py exists and is not a file: move it away and run again"
+
+    real = Path.read_bytes
+
+    def denied(path):
+        if path.name == "locked.py":
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path)
+
+    monkeypatch.setattr(Path, "read_bytes", denied)
+    with pytest.raises(UsageError) as error:
+        Plan(tmp_path).keep("locked.py")
+    assert str(error.value) == "locked.py cannot be read (Permission denied): make it readable, then run again"
+    monkeypatch.undo()
+
+    (tmp_path / JOURNAL).parent.mkdir()
+    (tmp_path / JOURNAL).write_text("{}")
+    with pytest.raises(UsageError) as error:
+        check_no_journal(tmp_path)
+    assert str(error.value) == (
+        f"an earlier flash-new run in {tmp_path} was interrupted before it finished ({JOURNAL} is still there): "
+        "run `flash-new rollback` to restore the tree, then run again"
+    )
