@@ -217,8 +217,7 @@ def _check_render(task: Task, data: dict, target: str, write_cache: bool = True)
     """
     from scaffold.render import render
 
-    answers = {key: value for key, value in task.answers.items() if not key.startswith("_")}
-    answers = {**answers, **data}
+    answers = {**{key: value for key, value in task.answers.items() if not key.startswith("_")}, **data}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
