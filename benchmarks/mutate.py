@@ -24,6 +24,7 @@ started in the background (which ignores SIGINT there): each mutant's result is 
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import shutil
@@ -190,17 +191,56 @@ def _results(scratch: Path, module: str, tests: list[str], seconds: float) -> di
     }
 
 
+def _arguments(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="benchmarks/mutate.py",
+        description="Mutation testing of the modules that guard users' files (see benchmarks/MUTATION.md).",
+    )
+    how = parser.add_mutually_exclusive_group()
+    how.add_argument(
+        "--survivors",
+        dest="how",
+        action="store_const",
+        const="survivors",
+        help="run again the last run's survivors and unchecked mutants, with the current tests",
+    )
+    how.add_argument(
+        "--survivors-only",
+        dest="how",
+        action="store_const",
+        const="survivors-only",
+        help="the same, leaving unchecked mutants unchecked",
+    )
+    how.add_argument(
+        "--resume",
+        dest="how",
+        action="store_const",
+        const="resume",
+        help="check the mutants a stopped run did not reach",
+    )
+    how.add_argument(
+        "--report", dest="how", action="store_const", const="report", help="print the results so far, running nothing"
+    )
+    parser.add_argument("--max-children", type=int, default=1, metavar="N", help="mutants checked at once")
+    parser.add_argument("modules", nargs="*", metavar="MODULE", help=f"default: all of {', '.join(MODULES)}")
+    args = parser.parse_args(argv)
+    unknown = [module for module in args.modules if module not in MODULES]
+    if unknown:
+        parser.error(f"unknown module {unknown[0]!r}: choose from {', '.join(MODULES)}")
+    if args.max_children < 1:
+        parser.error("--max-children must be 1 or more")
+    return args
+
+
 def main(argv: list[str]) -> None:
-    children, how = 1, "run"
-    if argv[:1] in (["--survivors"], ["--survivors-only"], ["--resume"], ["--report"]):
-        how, argv = argv[0].removeprefix("--"), argv[1:]
-    if argv[:1] == ["--max-children"]:
-        children, argv = int(argv[1]), argv[2:]
-    modules = argv or list(MODULES)
+    args = _arguments(argv)
+    children, how, modules = args.max_children, args.how or "run", args.modules or list(MODULES)
     WORK.mkdir(parents=True, exist_ok=True)
     results_file = WORK / "results.json"
     results = json.loads(results_file.read_text()) if results_file.exists() else {}
     for module in modules:
+        if how != "run" and not ((_scratch(module) / "mutants").is_dir() and module in results):
+            sys.exit(f"no run of {module} to go on from: run benchmarks/mutate.py {module} first")
         if how in ("survivors", "survivors-only"):
             print(f"running {module}'s survivors again with the current tests ...", flush=True)
             results[module] = rerun_survivors(module, results[module], children, unchecked=how == "survivors")
