@@ -316,10 +316,13 @@ def test_sigkill_during_an_update_of_two_tasks_leaves_the_branch_and_the_tree(sc
     git_commit_all(start, "task other")
     branch, tip = git(start, "symbolic-ref", "HEAD"), git(start, "rev-parse", "HEAD").strip()
     before = tree_snapshot(start)
+    # the killed run cannot remove its temporary worktree: it is left in this test's folder, not the system's
+    temporary = tmp_path / "temporary"
+    temporary.mkdir()
 
     process = subprocess.Popen(
         _command(["update", "--all"], start),
-        env=_env(scenarios["update"].home),
+        env=_env(scenarios["update"].home, TMPDIR=str(temporary)),
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -333,6 +336,8 @@ def test_sigkill_during_an_update_of_two_tasks_leaves_the_branch_and_the_tree(sc
         time.sleep(0.005)
     process.kill()
     process.wait()
+    left = sorted(path.name for path in temporary.iterdir())
+    assert any(name.startswith("flash-new-update-") for name in left), left  # its worktree is there
 
     assert git(start, "symbolic-ref", "HEAD") == branch
     assert git(start, "rev-parse", "HEAD").strip() == tip
@@ -340,9 +345,12 @@ def test_sigkill_during_an_update_of_two_tasks_leaves_the_branch_and_the_tree(sc
     assert git(start, "status", "--porcelain") == ""
 
     again = subprocess.run(
-        _command(["update", "--all"], start), env=_env(scenarios["update"].home), capture_output=True
+        _command(["update", "--all"], start),
+        env=_env(scenarios["update"].home, TMPDIR=str(temporary)),
+        capture_output=True,
     )
     assert again.returncode == 0, again.stderr
+    assert sorted(path.name for path in temporary.iterdir()) == left  # the run that ended removed its own
     assert git(start, "symbolic-ref", "HEAD") == branch and git(start, "rev-parse", "HEAD").strip() == tip
     check = subprocess.run(_command(["check"], start), env=_env(scenarios["update"].home), capture_output=True)
     assert check.returncode == 0, check.stdout
