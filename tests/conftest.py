@@ -193,6 +193,20 @@ def flash_new(*args: str, cwd: Path | None = None, env: dict | None = None, time
     )
 
 
+def flash_new_in_process(*args: str) -> subprocess.CompletedProcess:
+    """The command line in this process (typer's runner): exit code, stdout and stderr as the real one gives them.
+
+    Unlike :func:`flash_new`, the code it runs counts as reached by the test (mutation testing, ``make mutate``,
+    credits a test only with what it calls in its own process).
+    """
+    from typer.testing import CliRunner
+
+    from scaffold.cli import app
+
+    result = CliRunner().invoke(app, list(args), catch_exceptions=False)
+    return subprocess.CompletedProcess(list(args), result.exit_code, result.stdout, result.stderr)
+
+
 # What the pinned stack warns about by itself, whatever a task's code does (README, "Warnings"), as ``-W`` filters
 # (a literal start of the message): the generated tests and examples run with every other warning an error.
 STACK_WARNINGS = [

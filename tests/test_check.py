@@ -12,16 +12,15 @@ from pathlib import Path
 import pytest
 import yaml
 from rich.console import Console
-from typer.testing import CliRunner
 
 from scaffold import template
 from scaffold.check import Report, check, conflict_lines, list_tasks, placeholder_lines, table, todo_lines, todo_report
-from scaffold.cli import app
 from scaffold.errors import UntrustedTemplate
 from scaffold.names import TaskOptions
 from scaffold.state import JOURNAL
 from scaffold.tasks import create_task
 from tests.conftest import REPO, flash_new, git, git_commit_all, isolation, make_package, tree_snapshot
+from tests.conftest import flash_new_in_process as run
 from tests.template_versions import next_version, own_home, vnext_bundle, vnext_release
 
 __all__ = ["own_home", "vnext_bundle", "vnext_release"]  # fixtures
@@ -658,12 +657,6 @@ def test_list_reports_versions_only(two_tasks):
     assert listed.problems == [] and listed.current_version == current
     (root / ".flash-new/alpha.yml").unlink()
     assert [task.name for task in list_tasks(root).tasks] == ["beta"]  # a record alone is no task to list
-
-
-def run(*args: str) -> subprocess.CompletedProcess:
-    """The command line in-process (typer's runner): exit code, stdout and stderr as the real one gives them."""
-    result = CliRunner().invoke(app, list(args), catch_exceptions=False)
-    return subprocess.CompletedProcess(args, result.exit_code, result.stdout, result.stderr)
 
 
 def lines(table: str) -> list[str]:

@@ -16,7 +16,7 @@ import pytest
 from scaffold.names import TaskOptions
 from scaffold.tasks import create_task
 from scaffold.update import update_task
-from tests.conftest import flash_new, git, git_commit_all, tree_snapshot
+from tests.conftest import flash_new, flash_new_in_process, git, git_commit_all, tree_snapshot
 
 pytestmark = pytest.mark.filterwarnings("ignore:Settings file not found")
 
@@ -69,7 +69,7 @@ def test_renaming_both_classes_keeps_the_edit_and_every_registration_follows(fla
     reworded = reword_changelog(root, "SensorClassifier")
     git_commit_all(root, "hand edit, reviewer's changelog")
 
-    result = flash_new(
+    result = flash_new_in_process(
         "update", "sensor", "--data-class", "SensorReadings", "--model-class", "SensorScorer", "--dest", str(root)
     )
 
@@ -109,7 +109,7 @@ def test_a_new_input_and_the_cli_extra_are_registered_and_taken_back(flash_check
     before = committed_task(root, "sensor")
     main = root / "src/flash/__main__.py"
 
-    added = flash_new("update", "sensor", "--inputs", "numpy,sklearn,csv", "--cli", "--dest", str(root))
+    added = flash_new_in_process("update", "sensor", "--inputs", "numpy,sklearn,csv", "--cli", "--dest", str(root))
 
     assert added.returncode == 0, added.stderr
     assert "def from_csv(" in (root / f"{SENSOR}/data.py").read_text()
@@ -120,7 +120,7 @@ def test_a_new_input_and_the_cli_extra_are_registered_and_taken_back(flash_check
     assert check_json(root)["ok"]
     git_commit_all(root, "csv and cli")
 
-    dropped = flash_new(
+    dropped = flash_new_in_process(
         "update", "sensor", "--inputs", "numpy,sklearn", "--extras", "visualization", "--dest", str(root)
     )
 
