@@ -28,6 +28,7 @@ from scaffold.update import (
     _changes,
     _check_updatable,
     _conflicts,
+    _run_copier,
     _scratch_clone,
     _workspace,
     changed_paths,
@@ -42,9 +43,17 @@ from scaffold.update import (
 from tests.conftest import git, git_commit_all, tree_snapshot
 from tests.template_versions import ADDED_TEXT, next_version, own_home, vnext_bundle, vnext_release
 from tests.test_update import HAND_EDIT, MODEL, answers, committed_alpha, edit, record, repo
-from tests.test_versions import failing_bundles
+from tests.test_versions import bundles, failing_bundles
 
-__all__ = ["committed_alpha", "failing_bundles", "own_home", "repo", "vnext_bundle", "vnext_release"]  # fixtures
+__all__ = [
+    "bundles",
+    "committed_alpha",
+    "failing_bundles",
+    "own_home",
+    "repo",
+    "vnext_bundle",
+    "vnext_release",
+]  # fixtures
 pytestmark = pytest.mark.filterwarnings("ignore:Settings file not found")
 
 CURRENT = "v0.2.0"
@@ -793,9 +802,10 @@ def test_all_tasks_previewed_then_updated_in_a_worktree_head_and_index_unmoved(
 
 
 @pytest.mark.parametrize("failure", ["migration", "invalid"])
-def test_an_update_copier_cannot_carry_out_changes_nothing(repo, failing_bundles, failure, monkeypatch):
+def test_an_update_copier_cannot_carry_out_changes_nothing(repo, failing_bundles, failure, monkeypatch, capsys):
     monkeypatch.setattr(template, "PACKAGED_BUNDLE", failing_bundles[failure])
     before, commit = tree_snapshot(repo), head(repo)
+    capsys.readouterr()
     fix = "nothing was changed; choose another version with --to, or fix the template"
     assert (
         usage_error(update_task, repo, "alpha")
@@ -807,6 +817,31 @@ def test_an_update_copier_cannot_carry_out_changes_nothing(repo, failing_bundles
         }[failure]
     )
     assert tree_snapshot(repo) == before and head(repo) == commit and git(repo, "status", "--porcelain") == ""
+    assert capsys.readouterr() == ("", "")  # what copier prints of its error is in the one line above, not around it
+
+
+def test_an_update_to_a_named_version_stops_there_though_a_newer_one_exists(repo, bundles, monkeypatch):
+    monkeypatch.setattr(template, "PACKAGED_BUNDLE", bundles["tens"])  # v0.9.0, then v0.10.0
+    result = update_task(repo, "alpha", to="0.9.0")
+    assert (result.old_version, result.new_version) == (CURRENT, "v0.9.0")
+    assert answers(repo)["_commit"] == "v0.9.0" and record(repo)["template_version"] == "v0.9.0"
+
+
+def test_the_answers_file_is_checked_again_as_copier_is_about_to_read_it(repo):
+    """Checked when the update starts, the answers file is checked again just before copier reads it (a migration
+    of a task updated before could have changed it): a version this flash-new does not ship stops there, naming the
+    file, before copier runs anything with trust."""
+    path = repo / ".flash-new/alpha.yml"
+    path.write_text(path.read_text().replace(f"_commit: {CURRENT}\n", "_commit: v9.9.9\n"))
+    before = tree_snapshot(repo)
+    with pytest.raises(UntrustedTemplate) as error:
+        _run_copier(repo, "alpha", CURRENT, {}, commit="v0.1.0")
+    assert error.value.exit_code == 2
+    assert str(error.value) == (
+        f".flash-new/alpha.yml points at template {template.SRC_PATH!r} at 'v9.9.9', not flash-new's own template "
+        f"{template.SRC_PATH!r} at one of v0.1.0, {CURRENT}: restore it from git before anything runs it"
+    )
+    assert tree_snapshot(repo) == before
 
 
 def test_what_an_update_refuses_before_it_starts(repo, tmp_path, own_home):
