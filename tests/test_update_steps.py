@@ -17,8 +17,9 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from copier.errors import InvalidConfigFileError, UserMessageError
 
-from scaffold import template, update
+from scaffold import copier_internals, template, update
 from scaffold.errors import ConflictError, InvalidState, UntrustedTemplate, UsageError
 from scaffold.names import TaskOptions
 from scaffold.plan import Change
@@ -825,6 +826,41 @@ def test_an_update_to_a_named_version_stops_there_though_a_newer_one_exists(repo
     result = update_task(repo, "alpha", to="0.9.0")
     assert (result.old_version, result.new_version) == (CURRENT, "v0.9.0")
     assert answers(repo)["_commit"] == "v0.9.0" and record(repo)["template_version"] == "v0.9.0"
+
+
+@pytest.mark.parametrize(
+    ("error", "reason"),
+    [
+        (
+            lambda: InvalidConfigFileError(Path("copier.yml"), quiet=False),
+            "the template's copier.yml at v0.2.0 is not valid",
+        ),
+        (
+            lambda: UserMessageError("Migration failed\nCommand 'exit 3' returned non-zero exit status 3."),
+            "Command 'exit 3' returned non-zero exit status 3.",
+        ),
+        (lambda: UserMessageError("  "), "UserMessageError"),
+    ],
+    ids=["invalid copier.yml", "last line", "no words"],
+)
+def test_copiers_error_is_one_line_naming_what_failed_and_nothing_else_is_printed(
+    repo, monkeypatch, capsys, error, reason
+):
+    """Copier's own errors, as copier raises them (one prints itself to stderr as it is made): the update's line
+    says the last line of copier's message, what it means, or the error's type where copier gives no words."""
+
+    def fail(*args, **kwargs):
+        raise error()
+
+    monkeypatch.setattr(copier_internals, "update_from", fail)
+    before = tree_snapshot(repo)
+    capsys.readouterr()
+    assert usage_error(_run_copier, repo, "alpha", CURRENT, {}, commit="v0.1.0") == (
+        f"copier could not update .flash-new/alpha.yml to {CURRENT} ({reason}): nothing was changed; "
+        "choose another version with --to, or fix the template"
+    )
+    assert capsys.readouterr() == ("", "")
+    assert tree_snapshot(repo) == before
 
 
 def test_the_answers_file_is_checked_again_as_copier_is_about_to_read_it(repo):
