@@ -41,7 +41,7 @@ from scaffold.update import (
     update_task,
     update_tasks,
 )
-from tests.conftest import git, git_commit_all, tree_snapshot
+from tests.conftest import git, git_commit_all, make_package, tree_snapshot
 from tests.template_versions import ADDED_TEXT, next_version, own_home, vnext_bundle, vnext_release
 from tests.test_update import HAND_EDIT, MODEL, answers, committed_alpha, edit, record, repo
 from tests.test_versions import bundles, failing_bundles
@@ -938,3 +938,22 @@ def test_a_task_at_the_newest_version_naming_the_earlier_template_source_names_t
 
     assert update_task(repo, "alpha") == Updated("alpha", CURRENT, CURRENT, changed=[".flash-new/alpha.yml"])
     assert answers_file.read_text() == written
+
+
+def test_a_task_in_one_of_several_packages_is_updated_in_the_package_its_answers_name(tmp_path, own_home):
+    root = make_package(tmp_path / "team-project")
+    (root / "src/other_tasks").mkdir()
+    (root / "src/other_tasks/__init__.py").write_text('"""Another package."""\n')
+    git_commit_all(root, "two packages")
+    create_task(root, TaskOptions("alpha"), package="team_tasks")
+    git_commit_all(root, "add alpha")
+    index = root / "docs/source/index.rst"
+    registered = index.read_text()
+    entry = "   reference/alpha_classification\n"
+    assert registered.count(entry) == 1
+    index.write_text(registered.replace(entry, ""))  # the contributor's mistake: the entry is gone
+    git_commit_all(root, "lose the docs entry")
+
+    result = update_task(root, "alpha")  # no --package: the answers file names it
+
+    assert result.reregistered == ["docs/source/index.rst"] and index.read_text() == registered
