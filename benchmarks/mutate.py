@@ -133,19 +133,31 @@ def _check_unchanged(scratch: Path, module: str) -> None:
         sys.exit(f"{', '.join(changed)} changed since the last run of {module}: run it whole again")
 
 
-def resume(module: str, previous: dict | None, children: int) -> dict:
-    """Check the mutants of ``module`` that its stopped run did not; ``previous`` is its result so far."""
+def _of(names: list[str], functions: list[str] | None) -> list[str]:
+    """The mutants ``names`` of the ``functions`` (all with ``None``): ``<module>.x_<function>__mutmut_<n>``."""
+    if functions is None:
+        return names
+    return [name for name in names if name.rpartition(".x_")[2].rpartition("__mutmut_")[0] in functions]
+
+
+def resume(module: str, previous: dict | None, children: int, functions: list[str] | None = None) -> dict:
+    """Check the mutants of ``module`` (of ``functions`` only, if given) that its stopped run did not; ``previous``
+    is its result so far."""
     scratch = _scratch(module)
     _check_unchanged(scratch, module)
     seconds = (previous or {}).get("seconds", 0)
-    seconds += _mutmut(scratch, module, ["--max-children", str(children)], log="mutmut-resume.log")
+    names = [] if functions is None else _of(_not_checked(scratch, module), functions)
+    if functions is None or names:
+        seconds += _mutmut(scratch, module, ["--max-children", str(children), *names], log="mutmut-resume.log")
     return _results(scratch, module, MODULES[module], seconds)
 
 
-def rerun_survivors(module: str, previous: dict, children: int, unchecked: bool = True) -> dict:
+def rerun_survivors(
+    module: str, previous: dict, children: int, unchecked: bool = True, functions: list[str] | None = None
+) -> dict:
     """Run again, with the current tests and test selection, the mutants ``previous`` (the module's last result)
     left alive, and (``unchecked``) those a stopped run did not check (one mutmut run: stats and the clean test
-    run are made once)."""
+    run are made once); of ``functions`` only, if given."""
     scratch = _scratch(module)
     _check_unchanged(scratch, module)
     shutil.rmtree(scratch / "tests")
@@ -153,7 +165,7 @@ def rerun_survivors(module: str, previous: dict, children: int, unchecked: bool 
     (scratch / "pyproject.toml").write_text((REPO / "pyproject.toml").read_text() + _config(module, MODULES[module]))
     (scratch / "mutants" / "mutmut-stats.json").unlink(missing_ok=True)  # associate the new tests too
     names = [survivor["name"] for survivor in previous["survivors"]]
-    names += _not_checked(scratch, module) if unchecked else []
+    names = _of(names + (_not_checked(scratch, module) if unchecked else []), functions)
     seconds = previous["seconds"]
     if names:
         seconds += _mutmut(scratch, module, ["--max-children", str(children), *names], log="mutmut-rerun.log")
@@ -230,11 +242,19 @@ def _arguments(argv: list[str]) -> argparse.Namespace:
         "--report", dest="how", action="store_const", const="report", help="print the results so far, running nothing"
     )
     parser.add_argument("--max-children", type=int, default=1, metavar="N", help="mutants checked at once")
+    parser.add_argument(
+        "--functions",
+        type=lambda text: [name.strip() for name in text.split(",") if name.strip()],
+        metavar="NAME,...",
+        help="with --resume or --survivors: only the mutants of these functions (to check the quick ones first)",
+    )
     parser.add_argument("modules", nargs="*", metavar="MODULE", help=f"default: all of {', '.join(MODULES)}")
     args = parser.parse_args(argv)
     unknown = [module for module in args.modules if module not in MODULES]
     if unknown:
         parser.error(f"unknown module {unknown[0]!r}: choose from {', '.join(MODULES)}")
+    if args.functions is not None and args.how not in ("resume", "survivors", "survivors-only"):
+        parser.error("--functions goes with --resume, --survivors or --survivors-only")
     if args.max_children < 1:
         parser.error("--max-children must be 1 or more")
     return args
@@ -253,10 +273,12 @@ def main(argv: list[str]) -> None:
             sys.exit(f"no result of {module} to take the survivors from: --resume or --report {module} first")
         if how in ("survivors", "survivors-only"):
             print(f"running {module}'s survivors again with the current tests ...", flush=True)
-            results[module] = rerun_survivors(module, results[module], children, unchecked=how == "survivors")
+            results[module] = rerun_survivors(
+                module, results[module], children, unchecked=how == "survivors", functions=args.functions
+            )
         elif how == "resume":
             print(f"going on with {module}'s stopped run ...", flush=True)
-            results[module] = resume(module, results.get(module), children)
+            results[module] = resume(module, results.get(module), children, functions=args.functions)
         elif how == "report":
             seconds = results.get(module, {}).get("seconds", 0)
             results[module] = _results(_scratch(module), module, MODULES[module], seconds)
