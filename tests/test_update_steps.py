@@ -272,6 +272,9 @@ def test_check_updatable_needs_a_source_a_known_version_not_newer_than_the_targe
     assert usage_error(_check_updatable, alpha_task(_commit="v0.3.0"), "v0.2.0", versions) == (
         "task 'alpha' is at template version v0.3.0, unknown to this flash-new (newest: v0.2.0): upgrade flash-new"
     )
+    assert usage_error(_check_updatable, alpha_task(_commit="v0.9.0"), "v0.2.0", (*versions, "v0.3.0")) == (
+        "task 'alpha' is at template version v0.9.0, unknown to this flash-new (newest: v0.3.0): upgrade flash-new"
+    )
     assert usage_error(_check_updatable, alpha_task(), "v0.1.0", versions) == (
         "task 'alpha' is at v0.2.0, newer than v0.1.0: pass --to v0.2.0 or a later version"
     )
