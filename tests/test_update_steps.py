@@ -27,6 +27,7 @@ from scaffold.tasks import Task, create_task, digest, find_task
 from scaffold.update import (
     Updated,
     _changes,
+    _check_render,
     _check_updatable,
     _conflicts,
     _run_copier,
@@ -284,6 +285,22 @@ def test_check_updatable_needs_a_source_a_known_version_not_newer_than_the_targe
         ".flash-new/alpha.yml points at template 'https://example.invalid/t.git' at 'v0.2.0', not flash-new's own "
         "template '.flash-new/_template.bundle' at one of v0.1.0, v0.2.0: restore it from git before anything runs it"
     )
+
+
+def test_answers_whose_code_would_clash_are_refused_naming_the_answers_file_or_the_flag():
+    """An answer that passes its flag's rule can still make code that does not work at the target version (here, a
+    class named like a name ``model.py`` imports): the render before copier runs refuses it, naming where it came
+    from, the task's answers file or the flag given now."""
+    clash = "'Tensor' clashes with another name model.py imports or defines: choose another"
+    assert usage_error(_check_render, alpha_task(model_class="Tensor"), {}, CURRENT, write_cache=False) == (
+        f".flash-new/alpha.yml: model_class {clash}"
+    )
+    assert usage_error(_check_render, alpha_task(), {"model_class": "Tensor"}, CURRENT, write_cache=False) == (
+        f"--model-class {clash}"
+    )
+    checked = _check_render(alpha_task(), {"model_class": "AlphaScorer"}, CURRENT, write_cache=False)
+    assert checked.answers["model_class"] == "AlphaScorer" and checked.rendered.version == CURRENT
+    assert b"class AlphaScorer(" in checked.rendered.files["src/team_tasks/alpha/classification/model.py"]
 
 
 def test_reanswer_refuses_unknown_answers_and_normalises_the_ones_given():
