@@ -843,6 +843,10 @@ def test_an_update_copier_cannot_carry_out_changes_nothing(repo, failing_bundles
 
 def test_an_update_to_a_named_version_stops_there_though_a_newer_one_exists(repo, bundles, monkeypatch):
     monkeypatch.setattr(template, "PACKAGED_BUNDLE", bundles["tens"])  # v0.9.0, then v0.10.0
+    preview = update_task(repo, "alpha", to="0.9.0", dry_run=True)
+    assert (preview.old_version, preview.new_version) == (CURRENT, "v0.9.0")
+    change = {c.path: c for c in preview.preview}[".flash-new/alpha.yml"]
+    assert b"_commit: v0.9.0\n" in change.after and answers(repo)["_commit"] == CURRENT
     result = update_task(repo, "alpha", to="0.9.0")
     assert (result.old_version, result.new_version) == (CURRENT, "v0.9.0")
     assert answers(repo)["_commit"] == "v0.9.0" and record(repo)["template_version"] == "v0.9.0"
