@@ -981,3 +981,21 @@ def test_a_task_in_one_of_several_packages_is_updated_in_the_package_its_answers
     result = update_task(root, "alpha")  # no --package: the answers file names it
 
     assert result.reregistered == ["docs/source/index.rst"] and index.read_text() == registered
+
+
+def test_an_update_makes_the_record_a_task_at_the_newest_version_lacks(repo):
+    """A task whose record is gone (a flash-new before records, or deleted) is updated through copier even at the
+    newest version, and gets a record again: the files generation wrote, and its registrations as found in place
+    (not as made by flash-new, which cannot be known any more: ``remove`` leaves them)."""
+    path = repo / ".flash-new/alpha.json"
+    written = record(repo)
+    path.unlink()
+    git_commit_all(repo, "no record")
+
+    result = update_task(repo, "alpha")
+
+    assert (result.old_version, result.new_version, result.conflicts) == (CURRENT, CURRENT, [])
+    made = record(repo)
+    assert made["template_version"] == CURRENT and made["files"] == written["files"]
+    found = [{**r, "inserted": False, "created": False} for r in written["registrations"]]
+    assert made["registrations"] == found
