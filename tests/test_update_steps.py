@@ -727,11 +727,12 @@ def test_the_render_that_checked_the_answers_makes_the_record_unless_copier_chan
 ):
     from scaffold import render as rendering
 
-    renders = []
+    renders, caches = [], []
     real = rendering.render
 
     def spy(answers, **kwargs):
         renders.append((kwargs.get("vcs_ref"), dict(answers)))
+        caches.append(kwargs.get("write_cache", "not given"))
         return real(answers, **kwargs)
 
     monkeypatch.setattr(rendering, "render", spy)
@@ -752,8 +753,10 @@ def test_the_render_that_checked_the_answers_makes_the_record_unless_copier_chan
     checked = update._check_render(task, {}, NEXT)
     assert checked.answers == {key: value for key, value in answers(repo).items() if not key.startswith("_")}
     changed = update.Checked({**checked.answers, "description": "Not what copier wrote."}, checked.rendered)
-    update._update_one(repo, task, NEXT, {"description": "Sort alpha examples."}, changed)
+    caches.clear()
+    update._update_one(repo, task, NEXT, {"description": "Sort alpha examples."}, changed, write_cache=False)
     assert [version for version, _ in renders] == [NEXT, NEXT]
+    assert caches == [False]  # as a dry run asks: the record's render writes no template cache either
     assert record(repo)["context"]["description"] == "Sort alpha examples."
 
 
