@@ -1002,3 +1002,14 @@ def test_an_update_makes_the_record_a_task_at_the_newest_version_lacks(repo):
     assert made["template_version"] == CURRENT and made["files"] == written["files"]
     found = [{**r, "inserted": False, "created": False} for r in written["registrations"]]
     assert made["registrations"] == found
+
+
+def test_an_update_that_deletes_a_file_the_contributor_edited_says_so(repo):
+    cli = "src/team_tasks/alpha/classification/cli.py"
+    assert update_task(repo, "alpha", add_extras=["cli"]).conflicts == []
+    edit(repo, cli, None, HAND_EDIT)
+    git_commit_all(repo, "cli, edited")
+
+    result = update_task(repo, "alpha", data={"extras": ["visualization"]})  # the cli extra dropped
+
+    assert not (repo / cli).exists() and result.removed_edited == [cli]
