@@ -12,6 +12,7 @@ printed as Markdown and written to ``build/mutate/results.json``, with each surv
 
     python benchmarks/mutate.py --resume [MODULE ...]                # go on with a run that was stopped
     python benchmarks/mutate.py --report [MODULE ...]                # results so far, running nothing
+    python benchmarks/mutate.py --resume --functions f,g MODULE      # only the mutants of f and g (quick ones first)
 
 ``--survivors`` re-runs only the mutants that a module's last run left alive, and those a stopped run did not
 check, in the same scratch copy with the repository's current tests (stats collected afresh, so that new tests
@@ -217,30 +218,13 @@ def _arguments(argv: list[str]) -> argparse.Namespace:
         description="Mutation testing of the modules that guard users' files (see benchmarks/MUTATION.md).",
     )
     how = parser.add_mutually_exclusive_group()
-    how.add_argument(
-        "--survivors",
-        dest="how",
-        action="store_const",
-        const="survivors",
-        help="run again the last run's survivors and unchecked mutants, with the current tests",
-    )
-    how.add_argument(
-        "--survivors-only",
-        dest="how",
-        action="store_const",
-        const="survivors-only",
-        help="the same, leaving unchecked mutants unchecked",
-    )
-    how.add_argument(
-        "--resume",
-        dest="how",
-        action="store_const",
-        const="resume",
-        help="check the mutants a stopped run did not reach",
-    )
-    how.add_argument(
-        "--report", dest="how", action="store_const", const="report", help="print the results so far, running nothing"
-    )
+    for name, does in [
+        ("survivors", "run again the last run's survivors and unchecked mutants, with the current tests"),
+        ("survivors-only", "the same, leaving unchecked mutants unchecked"),
+        ("resume", "check the mutants a stopped run did not reach"),
+        ("report", "print the results so far, running nothing"),
+    ]:
+        how.add_argument(f"--{name}", dest="how", action="store_const", const=name, help=does)
     parser.add_argument("--max-children", type=int, default=1, metavar="N", help="mutants checked at once")
     parser.add_argument(
         "--functions",

@@ -300,7 +300,7 @@ def test_answers_whose_code_would_clash_are_refused_naming_the_answers_file_or_t
     )
     checked = _check_render(alpha_task(), {"model_class": "AlphaScorer"}, CURRENT, write_cache=False)
     assert checked.answers["model_class"] == "AlphaScorer" and checked.rendered.version == CURRENT
-    assert b"class AlphaScorer(" in checked.rendered.files["src/team_tasks/alpha/classification/model.py"]
+    assert b"class AlphaScorer(" in checked.rendered.files[MODEL]
 
 
 def test_reanswer_refuses_unknown_answers_and_normalises_the_ones_given():
