@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, flash_new, git, git_commit_all, make_package, tree_snapshot
+from tests.conftest import REPO, flash_new, git, git_commit_all, isolation, make_package, tree_snapshot
 from tests.template_versions import own_home, vnext_bundle, vnext_release  # noqa: F401  (fixtures)
 
 
@@ -203,12 +203,20 @@ def test_a_data_type_named_after_a_python_module_is_refused(tmp_path):
 # ---- uncommitted changes ---------------------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def committed_task(tmp_path) -> Path:
-    root = make_package(tmp_path / "project")
-    assert flash_new("task", "ok", "--dest", str(root), "--defaults").returncode == 0
-    git_commit_all(root, "task ok")
+@pytest.fixture(scope="module")
+def committed_task_made(tmp_path_factory, home) -> Path:
+    """A project with the task ``ok`` made by the command line and committed, made once."""
+    with isolation(home):
+        root = make_package(tmp_path_factory.mktemp("hostile") / "project")
+        assert flash_new("task", "ok", "--dest", str(root), "--defaults").returncode == 0
+        git_commit_all(root, "task ok")
     return root
+
+
+@pytest.fixture
+def committed_task(committed_task_made, tmp_path) -> Path:
+    """The committed project with ``ok``: a copy of its own for the test."""
+    return Path(shutil.copytree(committed_task_made, tmp_path / "project", symlinks=True))
 
 
 def test_task_works_in_a_tree_with_uncommitted_changes(tmp_path):

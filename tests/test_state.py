@@ -12,7 +12,7 @@ from scaffold import state
 from scaffold.errors import InvalidState, UntrustedTemplate, UsageError
 from scaffold.names import TaskOptions
 from scaffold.tasks import create_task
-from tests.conftest import flash_new, git_commit_all, make_package, tree_snapshot
+from tests.conftest import flash_new, git_commit_all, isolation, make_package, tree_snapshot
 
 
 def _one_line_error(result, *expected: str, code: int = 2) -> str:
@@ -49,13 +49,21 @@ def test_a_task_named_like_state_files_is_checked_and_removed(tmp_path, name):
     assert tree_snapshot(root) == pristine
 
 
-@pytest.fixture
-def project(tmp_path):
-    root = make_package(tmp_path / "project")
-    result = flash_new("task", "alpha", "--dest", str(root), "--defaults")
-    assert result.returncode == 0, result.stderr
-    git_commit_all(root)
+@pytest.fixture(scope="module")
+def committed_alpha(tmp_path_factory, home) -> Path:
+    """A project with the task ``alpha`` made by the command line and committed, made once."""
+    with isolation(home):
+        root = make_package(tmp_path_factory.mktemp("state-cli") / "project")
+        result = flash_new("task", "alpha", "--dest", str(root), "--defaults")
+        assert result.returncode == 0, result.stderr
+        git_commit_all(root)
     return root
+
+
+@pytest.fixture
+def project(committed_alpha, tmp_path) -> Path:
+    """The committed project with ``alpha``: a copy of its own for the test."""
+    return Path(shutil.copytree(committed_alpha, tmp_path / "project", symlinks=True))
 
 
 BAD_RECORDS = {
