@@ -50,20 +50,19 @@ def test_a_task_named_like_state_files_is_checked_and_removed(tmp_path, name):
 
 
 @pytest.fixture(scope="module")
-def committed_alpha(tmp_path_factory, home) -> Path:
-    """A project with the task ``alpha`` made by the command line and committed, made once."""
+def alpha_project(tmp_path_factory, home) -> Path:
+    """A project with the task ``alpha``, committed, made once."""
     with isolation(home):
-        root = make_package(tmp_path_factory.mktemp("state-cli") / "project")
-        result = flash_new("task", "alpha", "--dest", str(root), "--defaults")
-        assert result.returncode == 0, result.stderr
+        root = make_package(tmp_path_factory.mktemp("state") / "project")
+        create_task(root, TaskOptions("alpha"))
         git_commit_all(root)
     return root
 
 
 @pytest.fixture
-def project(committed_alpha, tmp_path) -> Path:
-    """The committed project with ``alpha``: a copy of its own for the test."""
-    return Path(shutil.copytree(committed_alpha, tmp_path / "project", symlinks=True))
+def project(alpha_project, tmp_path) -> Path:
+    """A copy of the project holding ``alpha`` that a test may damage."""
+    return Path(shutil.copytree(alpha_project, tmp_path / "project", symlinks=True))
 
 
 BAD_RECORDS = {
@@ -128,19 +127,6 @@ def test_journal_round_trip():
 # ---- reading and writing state, in the library: what every command relies on ----------------------------------
 
 
-@pytest.fixture(scope="module")
-def alpha_project(tmp_path_factory):
-    root = make_package(tmp_path_factory.mktemp("state") / "project")
-    create_task(root, TaskOptions("alpha"))
-    return root
-
-
-@pytest.fixture
-def local(alpha_project, tmp_path):
-    """A copy of a project holding the task ``alpha`` that a test may damage."""
-    return Path(shutil.copytree(alpha_project, tmp_path / "project"))
-
-
 def _refused(read, root: Path, path: str, *expected: str) -> None:
     """``read()`` refuses (exit code 2) with one line naming ``path``, saying what it found and what to do
     (``expected``), and changes nothing."""
@@ -175,10 +161,10 @@ MORE_BAD_RECORDS = {
     [(text, [expected]) for text, expected in BAD_RECORDS.values()]
     + [(text, [NOT_A_RECORD, expected, RESTORE]) for text, expected in MORE_BAD_RECORDS.items()],
 )
-def test_a_malformed_record_is_refused_when_read(local, text, expected):
-    _write(local / state.record_path("alpha"), text)
+def test_a_malformed_record_is_refused_when_read(project, text, expected):
+    _write(project / state.record_path("alpha"), text)
     path = state.record_path("alpha")
-    _refused(lambda: state.load_record(local, "alpha"), local, path, *expected)
+    _refused(lambda: state.load_record(project, "alpha"), project, path, *expected)
 
 
 @pytest.mark.parametrize(
@@ -190,16 +176,16 @@ def test_a_malformed_record_is_refused_when_read(local, text, expected):
 )
 @pytest.mark.parametrize("where", ["files", "registration"])
 def test_a_record_naming_a_path_outside_the_repository_or_in_its_state_is_refused_when_read(
-    local, file, expected, where
+    project, file, expected, where
 ):
     path = state.record_path("alpha")
-    record = json.loads((local / path).read_text())
+    record = json.loads((project / path).read_text())
     if where == "files":
         record["files"][file] = "0" * 64
     else:
         record["registrations"][0]["file"] = file
-    (local / path).write_text(json.dumps(record))
-    _refused(lambda: state.load_record(local, "alpha"), local, path, expected, RESTORE)
+    (project / path).write_text(json.dumps(record))
+    _refused(lambda: state.load_record(project, "alpha"), project, path, expected, RESTORE)
 
 
 NOT_ANSWERS = "is not a copier answers file (a mapping of answers)"
@@ -217,40 +203,40 @@ NOT_ANSWERS = "is not a copier answers file (a mapping of answers)"
         ("\udcff", "is not UTF-8 text"),
     ],
 )
-def test_a_malformed_answers_file_is_refused_when_read(local, text, expected):
-    _write(local / state.answers_path("alpha"), text)
-    _refused(lambda: state.load_answers(local, "alpha"), local, state.answers_path("alpha"), expected, RESTORE)
+def test_a_malformed_answers_file_is_refused_when_read(project, text, expected):
+    _write(project / state.answers_path("alpha"), text)
+    _refused(lambda: state.load_answers(project, "alpha"), project, state.answers_path("alpha"), expected, RESTORE)
 
 
-def test_an_answers_file_that_is_a_folder_is_refused_when_read(local):
-    (local / state.answers_path("alpha")).unlink()
-    (local / state.answers_path("alpha")).mkdir()
+def test_an_answers_file_that_is_a_folder_is_refused_when_read(project):
+    (project / state.answers_path("alpha")).unlink()
+    (project / state.answers_path("alpha")).mkdir()
     path = state.answers_path("alpha")
-    _refused(lambda: state.load_answers(local, "alpha"), local, path, "cannot be read (", "make it readable")
+    _refused(lambda: state.load_answers(project, "alpha"), project, path, "cannot be read (", "make it readable")
 
 
-def test_an_empty_answers_file_is_not_an_answers_file(local):
-    answers = state.load_answers(local, "alpha")
+def test_an_empty_answers_file_is_not_an_answers_file(project):
+    answers = state.load_answers(project, "alpha")
     assert answers["task_name"] == "alpha"
-    (local / state.answers_path("alpha")).write_text("")
+    (project / state.answers_path("alpha")).write_text("")
     with pytest.raises(InvalidState, match=r"^\.flash-new/alpha\.yml is not a copier answers file"):
-        state.load_answers(local, "alpha")
+        state.load_answers(project, "alpha")
 
 
-def test_a_record_reads_back_as_written_with_its_defaults(local):
-    record = state.load_record(local, "alpha")
+def test_a_record_reads_back_as_written_with_its_defaults(project):
+    record = state.load_record(project, "alpha")
     assert record.registrations and record.files and record.context["task_name"] == "alpha"
     again = state.TaskRecord.from_json(json.loads(record.to_bytes()), "x")
     assert again == record
-    assert again.to_bytes() == (local / state.record_path("alpha")).read_bytes()
+    assert again.to_bytes() == (project / state.record_path("alpha")).read_bytes()
 
-    (local / state.record_path("alpha")).write_text('{"template_version": "v0.1.0"}')
-    assert state.load_record(local, "alpha") == state.TaskRecord("v0.1.0")
-    assert state.load_record(local, "beta") is None
+    (project / state.record_path("alpha")).write_text('{"template_version": "v0.1.0"}')
+    assert state.load_record(project, "alpha") == state.TaskRecord("v0.1.0")
+    assert state.load_record(project, "beta") is None
 
 
-def test_a_record_is_written_the_same_whatever_the_order_it_was_built_in(local):
-    record = state.load_record(local, "alpha")
+def test_a_record_is_written_the_same_whatever_the_order_it_was_built_in(project):
+    record = state.load_record(project, "alpha")
     files, context = list(record.files.items()), list(record.context.items())
     shuffled = state.TaskRecord(
         record.template_version, dict(reversed(files)), dict(reversed(context)), record.registrations
@@ -259,15 +245,15 @@ def test_a_record_is_written_the_same_whatever_the_order_it_was_built_in(local):
     assert list(json.loads(shuffled.to_bytes())["files"]) == sorted(record.files)
 
 
-def test_only_task_names_are_listed_as_tasks_in_order(local, tmp_path):
-    folder = local / state.STATE_DIR
+def test_only_task_names_are_listed_as_tasks_in_order(project, tmp_path):
+    folder = project / state.STATE_DIR
     for name in ("_journal.json", "Upper.json", "9lives.json", "beta.yml", "zeta.json", "notes.txt"):
         (folder / name).write_text("{}")
     (folder / "gamma.json").mkdir()
     (folder / "gamma.yml").mkdir()
     (folder / "delta.yml").write_text("")
-    assert state.recorded_tasks(local) == ["alpha", "zeta"]
-    assert state.answered_tasks(local) == ["alpha", "beta", "delta"]
+    assert state.recorded_tasks(project) == ["alpha", "zeta"]
+    assert state.answered_tasks(project) == ["alpha", "beta", "delta"]
     assert state.recorded_tasks(tmp_path) == state.answered_tasks(tmp_path) == []
 
 
@@ -290,25 +276,25 @@ JOURNAL_CASES = {
 
 
 @pytest.mark.parametrize("case", list(JOURNAL_CASES))
-def test_a_journal_is_read_back_exactly_or_refused(local, case):
-    assert state.load_journal(local) is None and not state.has_journal(local)
-    (local / state.JOURNAL).write_text(json.dumps(JOURNAL_CASES[case]))
-    assert state.has_journal(local)
+def test_a_journal_is_read_back_exactly_or_refused(project, case):
+    assert state.load_journal(project) is None and not state.has_journal(project)
+    (project / state.JOURNAL).write_text(json.dumps(JOURNAL_CASES[case]))
+    assert state.has_journal(project)
     if case == "round trip":
-        journal = state.load_journal(local)
+        journal = state.load_journal(project)
         assert journal == state.Journal(7, {"a.py": b"x\n", "b/c.py": None}, ["b"])
         assert json.loads(journal.to_bytes()) == JOURNAL_CASES[case]
     else:
-        _refused(lambda: state.load_journal(local), local, state.JOURNAL, NOT_A_JOURNAL)
+        _refused(lambda: state.load_journal(project), project, state.JOURNAL, NOT_A_JOURNAL)
 
 
 NOT_A_JOURNAL = "is not a flash-new journal (restore the tree from git and delete the file): restore it from git"
 
 
 @pytest.mark.parametrize(("text", "expected"), [("{", NOT_A_JOURNAL), ("\udcff", "is not UTF-8 text")])
-def test_a_journal_that_is_not_json_is_refused(local, text, expected):
-    _write(local / state.JOURNAL, text)
-    _refused(lambda: state.load_journal(local), local, state.JOURNAL, expected)
+def test_a_journal_that_is_not_json_is_refused(project, text, expected):
+    _write(project / state.JOURNAL, text)
+    _refused(lambda: state.load_journal(project), project, state.JOURNAL, expected)
 
 
 # ---- answers files: read back checked, and their template source rewritten line for line -----------------------
@@ -323,18 +309,18 @@ def _set_answer(root: Path, key: str, value) -> None:
     path.write_text(yaml.safe_dump(answers))
 
 
-def test_answers_are_read_back_as_copier_wrote_them(local):
+def test_answers_are_read_back_as_copier_wrote_them(project):
     import yaml
 
-    answers = state.load_answers(local, "alpha")
-    assert answers == yaml.safe_load((local / state.answers_path("alpha")).read_text())
+    answers = state.load_answers(project, "alpha")
+    assert answers == yaml.safe_load((project / state.answers_path("alpha")).read_text())
     assert (answers["task_name"], answers["_src_path"]) == ("alpha", state.TEMPLATE_BUNDLE)
 
 
-def test_answers_naming_a_newer_template_version_are_read(local):
+def test_answers_naming_a_newer_template_version_are_read(project):
     """Not foreign: ``update`` and ``check`` then say that flash-new needs an upgrade."""
-    _set_answer(local, "_commit", "v10.20.300")
-    assert state.load_answers(local, "alpha")["_commit"] == "v10.20.300"
+    _set_answer(project, "_commit", "v10.20.300")
+    assert state.load_answers(project, "alpha")["_commit"] == "v10.20.300"
 
 
 @pytest.mark.parametrize(
@@ -346,14 +332,14 @@ def test_answers_naming_a_newer_template_version_are_read(local):
         ("_commit", "HEAD", UntrustedTemplate),
     ],
 )
-def test_answers_another_task_flags_or_template_would_refuse_are_refused_when_read(local, key, value, error):
-    _set_answer(local, key, value)
-    before = tree_snapshot(local)
+def test_answers_another_task_flags_or_template_would_refuse_are_refused_when_read(project, key, value, error):
+    _set_answer(project, key, value)
+    before = tree_snapshot(project)
     with pytest.raises(error) as raised:
-        state.load_answers(local, "alpha")
+        state.load_answers(project, "alpha")
     assert raised.value.exit_code == 2
     assert str(raised.value).startswith(state.answers_path("alpha"))
-    assert tree_snapshot(local) == before
+    assert tree_snapshot(project) == before
 
 
 ANSWERS_TEXT = (
@@ -420,20 +406,20 @@ def test_a_record_with_the_keys_of_a_journal_and_a_version_is_a_record():
 
 
 @pytest.mark.parametrize("extra", ["", ', "more": 1'])
-def test_the_journal_of_an_older_flash_new_in_a_record_says_to_restore_the_tree(local, extra):
+def test_the_journal_of_an_older_flash_new_in_a_record_says_to_restore_the_tree(project, extra):
     """Not an ``InvalidState`` (restore the file): the tree itself is half-written and must be restored."""
-    (local / state.record_path("alpha")).write_text('{"pid": 1, "files": {}, "dirs": []' + extra + "}")
+    (project / state.record_path("alpha")).write_text('{"pid": 1, "files": {}, "dirs": []' + extra + "}")
     advice = r"restore the tree from git \(git checkout -- \. && git clean -fd\) and delete the file$"
     with pytest.raises(
         UsageError, match=r"^\.flash-new/alpha\.json is the journal of a run of an older flash-new.*" + advice
     ) as raised:
-        state.load_record(local, "alpha")
+        state.load_record(project, "alpha")
     assert not isinstance(raised.value, InvalidState)
 
 
-def test_a_record_that_is_a_folder_is_no_record(local):
-    (local / state.record_path("gamma")).mkdir()
-    assert state.load_record(local, "gamma") is None
+def test_a_record_that_is_a_folder_is_no_record(project):
+    (project / state.record_path("gamma")).mkdir()
+    assert state.load_record(project, "gamma") is None
 
 
 @pytest.mark.parametrize(
@@ -443,15 +429,15 @@ def test_a_record_that_is_a_folder_is_no_record(local):
         ({"op": "toctree-entry", "caption": "Guides", "entry": "guide"}, "whose entry flash-new never writes"),
     ],
 )
-def test_a_record_of_an_edit_flash_new_never_makes_is_refused_when_read(local, change, expected):
+def test_a_record_of_an_edit_flash_new_never_makes_is_refused_when_read(project, change, expected):
     path = state.record_path("alpha")
-    record = json.loads((local / path).read_text())
+    record = json.loads((project / path).read_text())
     if change["op"] == "shell":
         record["registrations"].append(change)
     else:
         next(r for r in record["registrations"] if r["op"] == change["op"]).update(change)
-    (local / path).write_text(json.dumps(record))
-    _refused(lambda: state.load_record(local, "alpha"), local, path, expected)
+    (project / path).write_text(json.dumps(record))
+    _refused(lambda: state.load_record(project, "alpha"), project, path, expected)
 
 
 @pytest.fixture
@@ -465,12 +451,12 @@ def ascii_locale():
     locale.setlocale(locale.LC_CTYPE, before)
 
 
-def test_state_files_are_read_as_utf8_whatever_the_locale(local, ascii_locale):
+def test_state_files_are_read_as_utf8_whatever_the_locale(project, ascii_locale):
     import yaml
 
     description = "Scores of café and naïve examples"
-    path = local / state.answers_path("alpha")
+    path = project / state.answers_path("alpha")
     answers = {**yaml.safe_load(path.read_bytes()), "description": description}
     path.write_bytes(yaml.safe_dump(answers, allow_unicode=True).encode("utf-8"))
     assert description.encode("utf-8") in path.read_bytes()
-    assert state.load_answers(local, "alpha")["description"] == description
+    assert state.load_answers(project, "alpha")["description"] == description
