@@ -303,9 +303,15 @@ def test_sigterm_while_rendering_leaves_no_temporary_folder(scenarios, tmp_path)
 # ---- SIGKILL during an update of several tasks: the branch stays ---------------------------------------------------
 
 
-def _worktree_heads(root: Path) -> list[str]:
-    out = git(root, "worktree", "list", "--porcelain")
-    return [line.split()[1] for line in out.splitlines() if line.startswith("HEAD ")]
+def _worktree_heads(root: Path) -> list[str] | None:
+    """The commits the worktrees of ``root`` are at, or None when git cannot read them at this instant: while the
+    running update adds its worktree, another git may find ``.git/worktrees/<name>/commondir`` made but still empty
+    ("fatal: failed to read ...commondir")."""
+    listed = subprocess.run(["git", "-C", str(root), "worktree", "list", "--porcelain"], capture_output=True, text=True)
+    if listed.returncode:
+        print(f"worktree list, exit {listed.returncode}: {listed.stderr.strip()}")
+        return None
+    return [line.split()[1] for line in listed.stdout.splitlines() if line.startswith("HEAD ")]
 
 
 @pytest.mark.parametrize("moment", ["worktree made", "between the tasks"])
@@ -330,7 +336,7 @@ def test_sigkill_during_an_update_of_two_tasks_leaves_the_branch_and_the_tree(sc
     deadline = time.monotonic() + 120
     while True:
         assert process.poll() is None and time.monotonic() < deadline, f"the update ended before: {moment}"
-        heads = _worktree_heads(start)[1:]
+        heads = (_worktree_heads(start) or [])[1:]
         if heads and (moment == "worktree made" or heads[0] != tip):
             break
         time.sleep(0.005)
